@@ -1,0 +1,86 @@
+"""Set up and run the series with one command each.
+
+    python3 run.py lab     set up (first time only) and open JupyterLab on notebook 01
+    python3 run.py test    set up (first time only) and run every test
+
+Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
+command adds the maintainers' tools (requirements-dev.txt) and an overlay with ipywidgets 7.7.1,
+the version Colab ships, to run the widget and utils tests a second time against it.
+Extra arguments go to pytest: `python3 run.py test -k pooling`.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+IPYWIDGETS7 = ROOT / ".venv-ipywidgets7"
+IPYWIDGETS7_PACKAGES = ["ipywidgets==7.7.1", "widgetsnbextension==3.6.*", "jupyterlab_widgets==1.1.*", "ipython_genutils"]
+FIRST_NOTEBOOK = "notebooks/01_convolution.ipynb"
+
+
+def tool(name):
+    """The path of a program inside .venv."""
+    return VENV / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def run(*command, **kwargs):
+    """Run a command from the project folder, echoing it; stop with its exit code if it fails."""
+    print("+", " ".join(str(c) for c in command), flush=True)
+    code = subprocess.call([str(c) for c in command], cwd=ROOT, **kwargs)
+    if code:
+        sys.exit(code)
+
+
+def install(*requirements):
+    """Create .venv if needed and pip-install the requirement files, only when they changed."""
+    if not tool("python").exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    files = [ROOT / r for r in requirements] + [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{'+'.join(requirements)}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("Installing packages (the first time takes a few minutes: torch is large) ...", flush=True)
+    run(tool("python"), "-m", "pip", "install", "--disable-pip-version-check", *sum((["-r", r] for r in requirements), []))
+    stamp.write_text(digest)
+
+
+def install_ipywidgets7():
+    """Install ipywidgets 7.7.1 (Colab's version) into an overlay folder put in front on PYTHONPATH."""
+    stamp = IPYWIDGETS7 / ".installed"
+    if stamp.exists() and stamp.read_text() == " ".join(IPYWIDGETS7_PACKAGES):
+        return
+    run(tool("python"), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "--no-deps",
+        "--upgrade", "--target", IPYWIDGETS7, *IPYWIDGETS7_PACKAGES)
+    stamp.write_text(" ".join(IPYWIDGETS7_PACKAGES))
+
+
+def lab():
+    install("requirements.txt")
+    run(tool("jupyter"), "lab", FIRST_NOTEBOOK)
+
+
+def test(pytest_args):
+    install("requirements-dev.txt")
+    install_ipywidgets7()
+    run(tool("python"), "-m", "pytest", *pytest_args)
+    print("\nThe widget and utils tests again, with ipywidgets 7.7.1 as on Colab:", flush=True)
+    env = dict(os.environ, PYTHONPATH=str(IPYWIDGETS7))
+    run(tool("python"), "-m", "pytest", "-p", "no:nbmake", "-o", "addopts=", "-m", "not browser",
+        "tests/", "--ignore=tests/test_notebooks.py", "-q", env=env)
+
+
+if __name__ == "__main__":
+    command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    if command == "lab":
+        lab()
+    elif command == "test":
+        test(args)
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,107 @@
+"""The series is committed clean: no outputs, python3 kernel, generated cells current, links that resolve."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import sync_notebooks  # noqa: E402
+
+NOTEBOOKS = sync_notebooks.notebook_paths()
+MAX_CELL_LINES = 30
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def test_the_series_has_its_notebooks():
+    names = [p.name for p in NOTEBOOKS]
+    assert names[0] == "01_convolution.ipynb", names
+    assert [n[:2] for n in names] == [f"{i:02d}" for i in range(1, len(names) + 1)], f"numbering has gaps: {names}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean_and_synced(path):
+    # No outputs, python3 kernelspec, navigation + Colab cells as tools/sync_notebooks.py writes them.
+    expected = sync_notebooks.dumps(sync_notebooks.synced(path, NOTEBOOKS))
+    assert path.read_text() == expected, f"{path.name} is out of date: run `python tools/sync_notebooks.py`"
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_cells_follow_the_one_repository_url(path):
+    repo, ref = sync_notebooks.project()
+    text = path.read_text()
+    assert sync_notebooks.colab_url(path.name) in text
+    setup = next(c for c in cells(path) if c["id"] == sync_notebooks.SETUP)
+    assert f"git+{repo}@{ref}" in "".join(setup["source"])
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", ref), f"Colab must install a tag, not a branch: {ref}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_cells_are_short_and_titled_in_both_languages(path):
+    long = [(i, len("".join(c["source"]).splitlines())) for i, c in enumerate(cells(path))
+            if c["cell_type"] == "code" and len("".join(c["source"]).splitlines()) > MAX_CELL_LINES]
+    assert not long, f"code cells over {MAX_CELL_LINES} lines (index, lines): {long}"
+    title = sync_notebooks.title(path)
+    assert re.search(r"[\u4e00-\u9fff]", title), f"the title should carry the 中文 term too: {title!r}"
+
+
+def markdown_links(text):
+    return re.findall(r"\]\(([^)\s]+)\)", text)
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md"], ids=lambda p: p.name)
+def test_relative_links_resolve(path):
+    text = path.read_text()
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "markdown")
+    for link in markdown_links(text):
+        if link.startswith(("http://", "https://", "#", "mailto:")):
+            continue
+        target = (path.parent / link.split("#")[0]).resolve()
+        assert target.exists(), f"{path.name} links to {link}, which does not exist"
+
+
+def test_readme_lists_every_notebook_with_its_colab_badge():
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        assert f"(notebooks/{path.name})" in readme, f"README has no link to {path.name}"
+        assert sync_notebooks.colab_url(path.name) in readme, f"README has no Colab badge for {path.name}"
+
+
+def test_readme_gives_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    assert "python3 run.py lab" in readme and "python3 run.py test" in readme
+    assert "python3 run.py test" in (ROOT / ".ci" / "run").read_text()
+
+
+def package_names(lines):
+    names = set()
+    for line in lines:
+        line = line.split("#")[0].strip().lstrip("- ").strip()
+        if line and not line.startswith(("-e", "-r", "name:", "channels", "dependencies", "pip", "conda-forge")):
+            names.add(re.split(r"[<>=!~ ]", line)[0].lower())
+    return names
+
+
+def test_requirements_and_environment_list_the_same_packages():
+    pip = package_names((ROOT / "requirements.txt").read_text().splitlines())
+    conda = package_names((ROOT / "environment.yml").read_text().splitlines())
+    conda = {"torch" if n == "pytorch" else n for n in conda} - {"python"}
+    assert pip == conda, f"only in requirements.txt: {pip - conda}; only in environment.yml: {conda - pip}"
+
+
+def test_code_and_notebooks_are_lint_clean():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    result = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

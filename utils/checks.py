@@ -1,0 +1,56 @@
+"""Exercise checking: run the learner's code on cases, say right or wrong, and give a hint.
+
+A checker never raises on a wrong or unfinished answer: it prints a verdict and returns a bool,
+so a notebook with open exercises still runs top to bottom.
+"""
+
+import torch
+
+
+def report(ok, praise, hint):
+    """Print a verdict ('Right' with praise, or 'Not yet' with a hint) and give `ok`."""
+    print(f"✅ Right! {praise}" if ok else f"❌ Not yet. {hint}")
+    return ok
+
+
+def call(function, *args):
+    """The learner's function applied to args -> (result, None), or (None, what went wrong)."""
+    try:
+        return function(*args), None
+    except Exception as error:  # noqa: BLE001 - any error in learner code becomes a hint
+        return None, f"with {describe(args)} it raised {type(error).__name__}: {error}"
+
+
+def describe(args):
+    """Arguments in a learner's words: tensors by shape, the rest by value."""
+    return ", ".join(f"a tensor of shape {tuple(a.shape)}" if isinstance(a, torch.Tensor) else repr(a) for a in args)
+
+
+def compare(got, expected):
+    """What differs between two tensors ('' when they match): the type, the shape, or the values and where."""
+    if got is None:
+        return "it returned None: did you forget `return`?"
+    if not isinstance(got, torch.Tensor):
+        return f"expected a tensor, got {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"the shape is {tuple(got.shape)}, expected {tuple(expected.shape)}"
+    got = got.detach().to(expected.dtype)
+    if torch.allclose(got, expected, atol=1e-4, rtol=1e-4):
+        return ""
+    where = tuple(int(i) for i in torch.unravel_index((got - expected).abs().argmax(), got.shape))
+    return f"the shape is right but the values differ: at index {where} got {got[where]:.4g}, expected {expected[where]:.4g}"
+
+
+def check_cases(function, cases, reference, praise, hint):
+    """Compare function(*case) with reference(*case) on every case; report the first mismatch with a hint."""
+    for case in cases:
+        got, error = call(function, *case)
+        expected = reference(*case)
+        if error:
+            return report(False, praise, f"{error}. Hint: {hint}")
+        problem = compare(got, expected) if isinstance(expected, torch.Tensor) else (
+            "" if got == expected else f"it returned {got!r}, expected {expected!r}"
+        )
+        if problem:
+            return report(False, praise, f"with {describe(case)}, {problem}. Hint: {hint}")
+    return report(True, praise, hint)

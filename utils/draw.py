@@ -1,0 +1,135 @@
+"""Arrays to pictures: colour maps, crisp upscaling, boxes, grids and PNG bytes.
+
+Styles, chosen by what the numbers mean:
+  "image"       values in [0, 1]: grey for (H, W), colour for (3, H, W)
+  "signed"      kernels and raw responses: a diverging map, white at 0, blue < 0 < red
+  "activation"  non-negative maps such as ReLU or pooling outputs: a sequential map
+"""
+
+import io
+
+import matplotlib
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+STYLES = ("image", "signed", "activation")
+_LUTS = {}
+
+
+def _lut(name):
+    """A colour map as a (256, 3) uint8 lookup table, built once."""
+    if name not in _LUTS:
+        _LUTS[name] = (matplotlib.colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    return _LUTS[name]
+
+
+def _numpy(array):
+    """A tensor or array -> float32 NumPy array, with a clear error for anything else."""
+    if isinstance(array, torch.Tensor):
+        array = array.detach().cpu().numpy()
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected a tensor or NumPy array, got {type(array).__name__}")
+    return array.astype(np.float32, copy=False)
+
+
+def colorize(array, style="image", vmin=None, vmax=None):
+    """(H, W) or (3, H, W) values -> (H, W, 3) uint8 RGB in the given style."""
+    a = _numpy(array)
+    if style not in STYLES:
+        raise ValueError(f"style should be one of {STYLES}, got {style!r}")
+    if a.ndim == 3 and a.shape[0] == 3 and style == "image":
+        return (np.clip(a, 0, 1).transpose(1, 2, 0) * 255 + 0.5).astype(np.uint8)
+    if a.ndim != 2:
+        raise ValueError(f"expected an (H, W) map (or (3, H, W) for style 'image'), got shape {a.shape}")
+    if style == "image":
+        grey = (np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if style == "signed":
+        limit = vmax if vmax is not None else float(np.abs(a).max()) or 1.0
+        low, high, lut = -limit, limit, _lut("RdBu_r")
+    else:
+        low = float(a.min()) if vmin is None else vmin
+        high = float(a.max()) if vmax is None else vmax
+        lut = _lut("viridis")
+    scaled = (a - low) / ((high - low) or 1.0)
+    return lut[(np.clip(scaled, 0, 1) * 255 + 0.5).astype(np.uint8)]
+
+
+def upscale(rgb, factor):
+    """(H, W, 3) -> (H*factor, W*factor, 3), nearest neighbour so pixels stay crisp."""
+    return rgb.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def fit_factor(shape, size=256):
+    """The whole-number upscale factor that brings the longer side of `shape` (H, W) near `size`."""
+    return max(1, size // max(shape[0], shape[1]))
+
+
+def picture(array, style="image", size=256, vmin=None, vmax=None):
+    """(H, W) or (3, H, W) values -> (h, w, 3) uint8, coloured and upscaled to about `size` pixels."""
+    rgb = colorize(array, style, vmin, vmax)
+    return upscale(rgb, fit_factor(rgb.shape, size))
+
+
+def draw_box(rgb, top, left, height, width, factor=1, color=(255, 200, 0), thickness=2):
+    """Draw a rectangle outline on an upscaled (h, w, 3) picture, in source-pixel coordinates, in place."""
+    y0, x0 = max(0, top * factor), max(0, left * factor)
+    y1, x1 = min(rgb.shape[0], (top + height) * factor), min(rgb.shape[1], (left + width) * factor)
+    if y1 <= y0 or x1 <= x0:
+        return rgb
+    t = thickness
+    rgb[y0:y0 + t, x0:x1] = color
+    rgb[max(y0, y1 - t):y1, x0:x1] = color
+    rgb[y0:y1, x0:x0 + t] = color
+    rgb[y0:y1, max(x0, x1 - t):x1] = color
+    return rgb
+
+
+def grid(pictures, columns=None, gap=4, background=255):
+    """A list of (h, w, 3) uint8 pictures -> one (H, W, 3) picture, tiled in rows."""
+    if len(pictures) == 0:
+        raise ValueError("expected at least one picture to tile")
+    columns = columns or len(pictures)
+    rows = -(-len(pictures) // columns)
+    h = max(p.shape[0] for p in pictures)
+    w = max(p.shape[1] for p in pictures)
+    out = np.full((rows * h + (rows - 1) * gap, columns * w + (columns - 1) * gap, 3), background, np.uint8)
+    for i, p in enumerate(pictures):
+        r, c = divmod(i, columns)
+        out[r * (h + gap):r * (h + gap) + p.shape[0], c * (w + gap):c * (w + gap) + p.shape[1]] = p
+    return out
+
+
+def to_png(rgb):
+    """(H, W, 3) uint8 -> PNG bytes (fast compression: these are redrawn on every slider step)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def captioned(rgb, caption, height=14):
+    """(H, W, 3) uint8 -> the same with a one-line caption above it, for static pictures."""
+    out = np.full((rgb.shape[0] + height, rgb.shape[1], 3), 255, np.uint8)
+    out[height:] = rgb
+    image = Image.fromarray(out)
+    ImageDraw.Draw(image).text((2, 1), caption, fill=(0, 0, 0))
+    return np.asarray(image)
+
+
+def show(arrays, titles=None, style="image", columns=None, size=2.2):
+    """Draw (H, W) or (3, H, W) arrays side by side with titles: a static matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    titles = titles or [""] * len(arrays)
+    styles = style if isinstance(style, (list, tuple)) else [style] * len(arrays)
+    columns = columns or len(arrays)
+    rows = -(-len(arrays) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(size * columns, size * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, array, title, s in zip(axes.flat, arrays, titles, styles):
+        ax.imshow(colorize(array, s), interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    plt.show()

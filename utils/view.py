@@ -1,0 +1,168 @@
+"""Widget scaffolding: controls on top, pictures below, redrawn as fast PNGs on every change.
+
+A view subclasses `LiveView` and writes one method, `compute(**settings)`, which returns the
+pictures to show as a list of `Panel`s (and may set `self.text` to a line of HTML). `LiveView`
+wires the controls, encodes PNGs into `ipywidgets.Image`s, turns a bad setting into a message
+(never a traceback), and carries a static PNG of its state for frontends without widgets.
+Only APIs present in both ipywidgets 7.7 (Colab) and 8 are used.
+"""
+
+import base64
+import html
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from . import draw
+
+
+@dataclass
+class Panel:
+    """One picture of a view: a title and an (h, w, 3) uint8 array."""
+
+    title: str
+    rgb: np.ndarray
+
+
+class SettingError(ValueError):
+    """A setting that cannot work (say a kernel larger than its input): shown as a message."""
+
+
+class LiveView:
+    """Base of every widget: `controls` (name -> widget), `compute(**settings) -> [Panel]`."""
+
+    def __init__(self, controls, columns=None):
+        self.controls = dict(controls)
+        self.columns = columns
+        self.text = ""
+        self.message = ""
+        self.error = None
+        self.panels = []
+        self._holding = False
+        self._titles = []
+        self._images = []
+        self._pictures = widgets.Box(layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self._message = widgets.HTML()
+        self._text = widgets.HTML()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        rows = [widgets.HBox(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
+        self.widget = widgets.VBox([*rows, self._message, self._pictures, self._text])
+        self.refresh()
+
+    def compute(self, **settings):
+        """Return the list of Panels for these settings; raise SettingError for impossible ones."""
+        raise NotImplementedError
+
+    def settings(self):
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **settings):
+        """Set some controls (as a learner would) and redraw once; gives the error message or ''."""
+        unknown = set(settings) - set(self.controls)
+        if unknown:
+            raise KeyError(f"unknown setting(s) {sorted(unknown)}; this view has {sorted(self.controls)}")
+        with self.hold():
+            for name, value in settings.items():
+                self.controls[name].value = value
+        self.refresh()
+        return self.message
+
+    @contextmanager
+    def hold(self):
+        """Change several controls without a redraw after each one."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def _on_change(self, change):
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self):
+        """Recompute and redraw; a bad setting becomes a message in the widget, never a traceback."""
+        try:
+            self.text = ""
+            panels = self.compute(**self.settings())
+        except Exception as error:  # noqa: BLE001 - a widget must never show a traceback
+            self.error = error
+            prefix = "" if isinstance(error, ValueError) else f"Unexpected {type(error).__name__}: "
+            self.message = prefix + str(error)
+            self._message.value = f'<span style="color:#b00020">{html.escape(self.message)}</span>'
+            return
+        self.error = None
+        self.message = ""
+        self._message.value = ""
+        self.panels = panels
+        self._show(panels)
+        self._text.value = self.text
+
+    def _show(self, panels):
+        if [p.title for p in panels] != self._titles:
+            self._titles = [p.title for p in panels]
+            self._images = [widgets.Image(format="png") for _ in panels]
+            self._pictures.children = [
+                widgets.VBox([widgets.HTML(f"<b>{html.escape(p.title)}</b>"), image])
+                for p, image in zip(panels, self._images)
+            ]
+        for panel, image in zip(panels, self._images):
+            image.value = draw.to_png(panel.rgb)
+
+    def snapshot(self):
+        """The view's current state as one (H, W, 3) picture with captions: the static fallback."""
+        if not self.panels:
+            return np.full((20, 200, 3), 255, np.uint8)
+        pictures = [draw.captioned(p.rgb, p.title) for p in self.panels]
+        return draw.grid(pictures, columns=self.columns)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The live widget where a frontend can draw it; a PNG of the first state everywhere else.
+        return {
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
+            "image/png": base64.b64encode(draw.to_png(self.snapshot())).decode("ascii"),
+            "text/plain": f"<{type(self).__name__}: run the notebook to use the live widget>",
+        }
+
+
+def uploaded_bytes(value):
+    """A FileUpload's value (ipywidgets 7: dict; 8: tuple of dicts) -> the newest file's bytes, or None."""
+    files = list(value.values()) if isinstance(value, dict) else list(value)
+    return bytes(files[-1]["content"]) if files else None
+
+
+def control_values(control, most=25):
+    """Every value a learner can pick on a control, sampled down to at most `most` for wide ranges."""
+    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        return [False, True]
+    if hasattr(control, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if isinstance(control, (widgets.IntSlider, widgets.BoundedIntText, widgets.IntRangeSlider)):
+        count = control.max - control.min + 1
+        return sorted({control.min + round(i * (count - 1) / (most - 1)) for i in range(most)}) if count > most \
+            else list(range(control.min, control.max + 1))
+    if isinstance(control, (widgets.FloatSlider, widgets.BoundedFloatText, widgets.FloatLogSlider)):
+        return [float(v) for v in np.linspace(control.min, control.max, 11)]
+    if isinstance(control, (widgets.FloatText, widgets.IntText)):
+        return [type(control.value)(v) for v in (-3, -1, 0, 1, 2.5)]
+    raise TypeError(f"no known range for {type(control).__name__}")
+
+
+def sweep(view, random_combinations=30, seed=0):
+    """Settings for `view.update`: each control over its whole range from the defaults, then random mixes."""
+    defaults = view.settings()
+    values = {name: control_values(control) for name, control in view.controls.items()}
+    for name, options in values.items():
+        for value in options:
+            yield {**defaults, name: value}
+    rng = np.random.default_rng(seed)
+    for _ in range(random_combinations):
+        yield {name: options[rng.integers(len(options))] for name, options in values.items()}
