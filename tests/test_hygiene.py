@@ -34,7 +34,8 @@ def test_notebook_is_committed_clean_and_synced(path):
     assert path.read_text() == expected, f"{path.name} is out of date: run `python tools/sync_notebooks.py`"
     nb = json.loads(path.read_text())
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -74,6 +75,7 @@ def test_relative_links_resolve(path):
 
 def test_readme_lists_every_notebook_with_its_colab_badge():
     readme = (ROOT / "README.md").read_text()
+    assert readme == sync_notebooks.synced_readme(), "README's Colab links are stale: run tools/sync_notebooks.py"
     for path in NOTEBOOKS:
         assert f"(notebooks/{path.name})" in readme, f"README has no link to {path.name}"
         assert sync_notebooks.colab_url(path.name) in readme, f"README has no Colab badge for {path.name}"

@@ -3,14 +3,16 @@
 For each notebooks/NN_*.ipynb it strips outputs and execution counts, sets the python3 kernelspec,
 and writes three generated cells: navigation and the "Open in Colab" badge at the top, the guarded
 Colab setup cell after it, and navigation at the bottom. The repository URL and the pinned tag
-come from pyproject.toml, the one place they live. `--check` changes nothing and exits 1 if any
-notebook is out of date (tests/test_hygiene.py runs the same check).
+come from pyproject.toml, the one place they live; README.md's Colab links are updated to match.
+`--check` changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too).
 """
 
 import json
+import re
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -106,9 +108,21 @@ def dumps(nb):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def synced_readme():
+    """README.md with every Colab link pointing at the repository and tag in pyproject.toml."""
+    text = (ROOT / "README.md").read_text()
+    return re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w.]+\.ipynb)",
+                  lambda m: colab_url(m.group(1)), text)
+
+
 def main(check=False):
     paths = notebook_paths()
     stale = []
+    readme = synced_readme()
+    if (ROOT / "README.md").read_text() != readme:
+        stale.append("README.md")
+        if not check:
+            (ROOT / "README.md").write_text(readme)
     for path in paths:
         text = dumps(synced(path, paths))
         if path.read_text() != text:

@@ -38,7 +38,8 @@ def compare(got, expected):
     if torch.allclose(got, expected, atol=1e-4, rtol=1e-4):
         return ""
     where = tuple(int(i) for i in torch.unravel_index((got - expected).abs().argmax(), got.shape))
-    return f"the shape is right but the values differ: at index {where} got {got[where]:.4g}, expected {expected[where]:.4g}"
+    return f"the shape is right but the values differ: at index {where} got {got[where]:.4g}, " \
+        f"expected {expected[where]:.4g}"
 
 
 def check_cases(function, cases, reference, praise, hint):
