@@ -66,7 +66,8 @@ def install_ipywidgets7():
 
 def lab():
     install("requirements.txt")
-    run(tool("jupyter"), "lab", FIRST_NOTEBOOK)
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root)
 
 
 def test(pytest_args):
