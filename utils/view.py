@@ -103,14 +103,14 @@ class LiveView:
         self._text.value = self.text
 
     def _show(self, panels):
-        if [p.title for p in panels] != self._titles:
-            self._titles = [p.title for p in panels]
+        if len(panels) != len(self._images):  # new widgets only when the number of pictures changes
+            self._titles = [widgets.HTML() for _ in panels]
             self._images = [widgets.Image(format="png") for _ in panels]
-            self._pictures.children = [
-                widgets.VBox([widgets.HTML(f"<b>{html.escape(p.title)}</b>"), image])
-                for p, image in zip(panels, self._images)
-            ]
-        for panel, image in zip(panels, self._images):
+            self._pictures.children = [widgets.VBox([t, i]) for t, i in zip(self._titles, self._images)]
+        for panel, title, image in zip(panels, self._titles, self._images):
+            caption = f"<b>{html.escape(panel.title)}</b>"
+            if title.value != caption:
+                title.value = caption
             image.value = draw.to_png(panel.rgb)
 
     def snapshot(self):
