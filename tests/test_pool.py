@@ -1,0 +1,278 @@
+"""utils.pool: the edge map, the two pooling widgets over their whole range, and the exercise checkers."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from utils import pool
+from utils.images import load_photo
+from utils.view import SettingError, sweep
+
+
+def step(height=8, width=8, at=4):
+    """An (H, W) image: 0 left of column `at`, 1 from it on (a vertical edge)."""
+    image = torch.zeros(height, width)
+    image[:, at:] = 1.0
+    return image
+
+
+# ---- sobel_magnitude, edge_map ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("transpose", [False, True], ids=["vertical edge", "horizontal edge"])
+def test_sobel_magnitude_is_four_times_the_central_difference_across_a_straight_edge(transpose):
+    image = step().T if transpose else step()
+    across = image.T if transpose else image
+    # Across a straight edge the Sobel response is (1 + 2 + 1) * the central difference, and 0 along it.
+    expected = 4 * (across[1:-1, 2:] - across[1:-1, :-2]).abs()
+    got = pool.sobel_magnitude(image)
+    torch.testing.assert_close(got.T if transpose else got, expected)
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    ([[0.0] * 4] * 4, TypeError, "torch.Tensor"),
+    (torch.zeros(3, 8, 8), ValueError, r"\(H, W\)"),
+    (torch.full((8, 8), 2.0), ValueError, r"\[0, 1\]"),
+    (torch.zeros(8, 8, dtype=torch.uint8), TypeError, "float"),
+    (torch.zeros(2, 8), ValueError, "at least 3x3"),
+])
+def test_sobel_magnitude_refuses_what_is_not_a_grey_image(bad, error, words):
+    with pytest.raises(error, match=words):
+        pool.sobel_magnitude(bad)
+
+
+def test_edge_map_is_the_sobel_magnitude_of_the_grey_photo():
+    photo = load_photo(size=40, gray=True)
+    edges = pool.edge_map(40)
+    assert edges.shape == (photo.shape[0] - 2, photo.shape[1] - 2)
+    torch.testing.assert_close(edges, pool.sobel_magnitude(photo))
+    assert edges.min() >= 0 and edges.max() > 1, "a photo has edges"
+
+
+# ---- unchanged_fraction, outline, covered, changes --------------------------------------------------
+
+def test_unchanged_fraction_counts_exactly_equal_positions():
+    before = torch.arange(12.0).view(3, 4)
+    after = before.clone()
+    after[0, 0], after[2, 3] = -1.0, before[2, 3] + 1e-6
+    assert pool.unchanged_fraction(before, after) == pytest.approx(10 / 12)
+    assert pool.unchanged_fraction(before, before) == 1.0
+
+
+def test_unchanged_fraction_refuses_mismatched_maps():
+    with pytest.raises(ValueError, match=r"same shape.*\(3, 4\) and \(4, 3\)"):
+        pool.unchanged_fraction(torch.zeros(3, 4), torch.zeros(4, 3))
+    with pytest.raises(TypeError, match="two tensors"):
+        pool.unchanged_fraction(np.zeros((2, 2)), torch.zeros(2, 2))
+
+
+def test_outline_draws_the_border_of_each_marked_pixel_only():
+    mask = np.zeros((3, 4), bool)
+    mask[1, 2] = True
+    rgb = np.zeros((3 * 5, 4 * 5, 3), np.uint8)
+    pool.outline(mask, 5, (255, 0, 0), rgb)
+    red = (rgb == (255, 0, 0)).all(-1)
+    assert red.sum() == 4 * (5 - 1), "a 5x5 square's one-pixel border"
+    assert red[5:10, 10:15].sum() == red.sum() and not red[6:9, 11:14].any(), "around pixel (1, 2), hollow"
+
+
+@pytest.mark.parametrize("size, window, stride, padding", [
+    (10, 2, 2, 0), (10, 2, 3, 0), (9, 3, 2, 1), (7, 2, 4, 1), (8, 1, 3, 0), (12, 5, 1, 2), (11, 4, 6, 2),
+])
+def test_covered_marks_the_pixels_average_pooling_sends_gradient_to(size, window, stride, padding):
+    count = F.max_pool2d(torch.zeros(1, 1, 1, size), (1, window), (1, stride), (0, padding)).shape[-1]
+    x = torch.ones(1, 1, 1, size, requires_grad=True)
+    F.avg_pool2d(x, (1, window), (1, stride), (0, padding)).sum().backward()
+    expected = (x.grad[0, 0, 0] != 0).numpy()
+    np.testing.assert_array_equal(pool.covered(size, window, stride, padding, count), expected)
+
+
+def test_changes_paints_differences_red_and_the_rest_grey():
+    before = torch.zeros(4, 4)
+    after = before.clone()
+    after[1, 2] = 1.0
+    rgb = pool.changes(before, after, size=40)
+    assert rgb.shape == (40, 40, 3) and rgb.dtype == np.uint8
+    red = (rgb == pool.CHANGED).all(-1)
+    assert red[10:20, 20:30].all() and red.sum() == 100 and (rgb[~red] == pool.SAME[0]).all()
+
+
+# ---- PoolingExplorer -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def explorer():
+    return pool.PoolingExplorer()
+
+
+def torch_refuses(feature_map, window, stride, padding):
+    """The reference for what is impossible: does F.max_pool2d refuse this setting?"""
+    try:
+        F.max_pool2d(feature_map[None, None], window, stride, padding)
+    except RuntimeError:
+        return True
+    return False
+
+
+def test_pooling_explorer_refuses_exactly_what_pytorch_refuses_with_a_message(explorer):
+    seen_message = seen_fine = False
+    for settings in sweep(explorer):
+        message = explorer.update(**settings)
+        assert explorer.error is None or isinstance(explorer.error, SettingError), repr(explorer.error)
+        refused = torch_refuses(explorer.map, settings["window"], settings["stride"], settings["padding"])
+        assert bool(message) == refused, (settings, message)
+        seen_message, seen_fine = seen_message or bool(message), seen_fine or not message
+    assert seen_message and seen_fine
+
+
+def test_pooling_explorer_refuses_a_window_larger_than_the_padded_map():
+    view = pool.PoolingExplorer(torch.rand(3, 4))
+    message = view.update(window=6, stride=1, padding=1)
+    assert "larger than the padded map (5x6)" in message and isinstance(view.error, SettingError)
+    assert torch_refuses(view.map, 6, 1, 1)
+
+
+@pytest.mark.parametrize("control, values", [
+    ("window", (2, 3)), ("stride", (2, 1)), ("padding", (0, 1)), ("mode", ("max", "avg")),
+])
+def test_pooling_explorer_pictures_change_with_each_control(explorer, control, values):
+    pictures = []
+    for value in values:
+        assert explorer.update(**{"window": 3, "stride": 2, "padding": 1, "mode": "max", control: value}) == ""
+        pictures.append([p.rgb.copy() for p in explorer.panels])
+    assert any(a.shape != b.shape or (a != b).any() for a, b in zip(*pictures)), f"{control} changed nothing"
+
+
+@pytest.mark.parametrize("window, stride, padding", [(2, 2, 0), (3, 1, 1), (2, 3, 1), (5, 2, 2)])
+def test_pooling_explorer_shows_pytorchs_output_and_counts_its_winners(explorer, window, stride, padding):
+    assert explorer.update(window=window, stride=stride, padding=padding, mode="max") == ""
+    out, indices = F.max_pool2d(explorer.map[None, None], window, stride, padding, return_indices=True)
+    assert f"max pooling: {out.shape[-2]}x{out.shape[-1]} = {out.numel()} outputs" in explorer.text
+    factor = explorer.panels[1].rgb.shape[0] // out.shape[-2]  # the pooled panel is the output, upscaled
+    assert explorer.panels[1].rgb.shape[:2] == (out.shape[-2] * factor, out.shape[-1] * factor)
+    winners = int(re.search(r"the (\d+) winning pixels", explorer.text).group(1))
+    assert winners == torch.unique(indices).numel()
+    red = (explorer.panels[0].rgb == pool.WINNER).all(-1)
+    assert red.any() and explorer.panels[0].rgb.shape[0] <= 300
+
+
+@pytest.mark.parametrize("window, stride, padding", [(2, 3, 0), (3, 3, 0), (2, 5, 1), (3, 1, 1)])
+def test_pooling_explorer_dims_the_pixels_no_window_reads(explorer, window, stride, padding):
+    assert explorer.update(window=window, stride=stride, padding=padding, mode="avg") == ""
+    x = explorer.map[None, None].clone().requires_grad_(True)
+    F.avg_pool2d(x, window, stride, padding).sum().backward()
+    unread = int((x.grad == 0).sum())  # average pooling sends gradient to every pixel some window reads
+    found = re.search(r"(\d+) pixels \(dimmed\) are in no window: (.*?)\.", explorer.text)
+    assert (int(found.group(1)) if found else 0) == unread
+    if found:
+        assert ("stride" in found.group(2)) == (stride > window)
+
+
+def test_pooling_explorer_average_mode_has_no_winners(explorer):
+    assert explorer.update(window=2, stride=2, padding=0, mode="avg") == ""
+    assert "winning" not in explorer.text and "1/4 of its gradient" in explorer.text
+    assert not (explorer.panels[0].rgb == pool.WINNER).all(-1).any()
+
+
+@pytest.mark.parametrize("bad", [torch.rand(3, 5, 5), torch.ones(5, 5, dtype=torch.long), "map"])
+def test_pooling_explorer_refuses_a_feature_map_that_is_not_2d_floats(bad):
+    with pytest.raises(ValueError, match=r"\(H, W\) float tensor"):
+        pool.PoolingExplorer(bad)
+
+
+# ---- ShiftExplorer ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shifter():
+    return pool.ShiftExplorer()
+
+
+def test_shift_explorer_never_fails_over_its_range(shifter):
+    for settings in sweep(shifter):
+        assert shifter.update(**settings) == "" and shifter.error is None, settings
+
+
+def test_shift_explorer_moves_the_content_right_by_the_shift(shifter):
+    for shift in range(1, shifter.MAX_SHIFT + 1):
+        torch.testing.assert_close(shifter.crop(shift)[:, shift:], shifter.crop(0)[:, :-shift])
+
+
+@pytest.mark.parametrize("shift, window", [(0, 2), (1, 2), (2, 2), (1, 4), (3, 3)])
+def test_shift_explorer_reports_the_fractions_pytorch_gives(shifter, shift, window):
+    shifter.update(shift=shift, window=window)
+    assert f"Shifted {shift} px right, max pooled {window}x{window}." in shifter.text
+    before, after = shifter.crop(0), shifter.crop(shift)
+    same_map = (before == after).float().mean()
+    same_pool = (F.max_pool2d(before[None], window) == F.max_pool2d(after[None], window)).float().mean()
+    assert f"{same_pool:.0%} of the pooled outputs" in shifter.text
+    assert f"{same_map:.0%} of the feature map" in shifter.text
+    if shift == 0:
+        assert "100% of the pooled outputs, 100% of the feature map" in shifter.text
+
+
+@pytest.mark.parametrize("control, values", [("shift", (0, 1)), ("window", (2, 3))])
+def test_shift_explorer_pictures_change_with_each_control(shifter, control, values):
+    pictures = []
+    for value in values:
+        shifter.update(**{"shift": 1, "window": 2, control: value})
+        pictures.append([p.rgb.copy() for p in shifter.panels])
+    assert any(a.shape != b.shape or (a != b).any() for a, b in zip(*pictures)), f"{control} changed nothing"
+
+
+# ---- Checkers --------------------------------------------------------------------------------------
+
+def verdict(capsys, checker, answer):
+    ok = checker(answer)
+    return ok, capsys.readouterr().out
+
+
+def max_pool_backward_by_autograd(x, grad_out):
+    x = x.clone().requires_grad_(True)
+    F.max_pool2d(x[None], 2).backward(grad_out[None])
+    return x.grad
+
+
+def unfinished(*args):
+    ...
+
+
+@pytest.mark.parametrize("checker, right, wrongs", [
+    (pool.check_pool_output_size,
+     lambda n, k, s, p: F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1],
+     [lambda n, k, s, p: (n - k) // s + 1, lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1, lambda n, k, s, p: n // s]),
+    (pool.check_max_pool_backward, max_pool_backward_by_autograd,
+     [lambda x, g: g.repeat_interleave(2, 0).repeat_interleave(2, 1) / 4, lambda x, g: torch.zeros_like(x),
+      lambda x, g: g]),
+])
+def test_function_checkers_pass_right_answers_and_hint_at_wrong_ones(capsys, checker, right, wrongs):
+    ok, out = verdict(capsys, checker, right)
+    assert ok is True and out.startswith("✅")
+    for wrong in [*wrongs, unfinished, lambda *args: 1 / 0]:
+        ok, out = verdict(capsys, checker, wrong)
+        assert ok is False and out.startswith("❌") and "Hint:" in out, out
+    _, out = verdict(capsys, checker, unfinished)
+    assert "None" in out
+
+
+def test_by_hand_checker_takes_a_list_or_a_tensor(capsys):
+    right = F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]
+    for answer in (right, right.tolist(), right.int().tolist()):
+        ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
+        assert ok is True and out.startswith("✅")
+
+
+def test_by_hand_checker_explains_the_zero_padding_mistake(capsys):
+    zero_padded = F.max_pool2d(F.pad(pool.BY_HAND_MAP[None, None], (1, 1, 1, 1)), 3, 2)[0, 0]
+    assert (zero_padded != F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]).any()
+    ok, out = verdict(capsys, pool.check_max_pool_by_hand, zero_padded.tolist())
+    assert ok is False and "-inf, not 0" in out
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., "replace `...`"), (None, "replace `...`"), ([[1, 2], [3]], "list of 2 rows"), ("-1 7 8 8", "list of 2 rows"),
+    ([[-1, 7, 8, 8]], "shape is (1, 4)"), ([[-1, 7], [8, 9]], "window (i, j) covers"),
+])
+def test_by_hand_checker_fails_politely_on_unfinished_or_wrong_answers(capsys, answer, words):
+    ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
+    assert ok is False and out.startswith("❌") and words in out, out

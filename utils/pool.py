@@ -1,0 +1,224 @@
+"""Notebook 02 (max pooling · 最大池化层): the photo's edge map, its two widgets and its exercise checks."""
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import checks, draw
+from .conv import kernel
+from .images import check_image, load_photo
+from .view import LiveView, Panel, SettingError
+
+WINNER = (230, 20, 60)  # outline of a window's winning pixel
+FIRST, SECOND = (255, 255, 255), (255, 0, 255)  # the first two windows and their outputs
+PADDING, SKIPPED, SAME, CHANGED = (150, 150, 150), 0.35, (225, 225, 225), (220, 30, 30)
+
+
+def sobel_magnitude(image):
+    """An (H, W) grey image in [0, 1] -> its (H-2, W-2) edge strength sqrt(gx² + gy²) (Sobel, no padding)."""
+    check_image(image, channels=1)
+    if min(image.shape) < 3:
+        raise ValueError(f"the image should be at least 3x3 for a 3x3 Sobel kernel, got {tuple(image.shape)}")
+    sobel = torch.stack([kernel("sobel x"), kernel("sobel y")])[:, None]
+    return F.conv2d(image[None, None], sobel).pow(2).sum(1).sqrt()[0]
+
+
+def edge_map(size=None):
+    """The photo's edge map, as in notebook 01: (H-2, W-2) Sobel magnitude of the grey photo (longer side `size`)."""
+    return sobel_magnitude(load_photo(size=size, gray=True))
+
+
+def unchanged_fraction(before, after):
+    """Two maps of the same shape -> the fraction of positions holding exactly the same value."""
+    if not isinstance(before, torch.Tensor) or not isinstance(after, torch.Tensor):
+        raise TypeError(f"expected two tensors, got {type(before).__name__} and {type(after).__name__}")
+    if before.shape != after.shape:
+        raise ValueError(f"expected maps of the same shape, got {tuple(before.shape)} and {tuple(after.shape)}")
+    return (before == after).float().mean().item()
+
+
+def outline(mask, factor, color, rgb):
+    """Outline every True pixel of an (h, w) mask on an (h*factor, w*factor, 3) picture, in place."""
+    ring = np.ones((factor, factor), bool)
+    ring[1:-1, 1:-1] = False
+    rgb[np.tile(ring, mask.shape) & draw.upscale(mask[:, :, None], factor)[:, :, 0]] = color
+    return rgb
+
+
+def covered(size, window, stride, padding, count):
+    """(size,) bool: which of `size` input positions some of `count` windows (window, stride, padding) cover."""
+    hit = np.zeros(size + 2 * padding, bool)
+    for start in range(0, count * stride, stride):
+        hit[start:start + window] = True
+    return hit[padding:padding + size]
+
+
+class PoolingExplorer(LiveView):
+    """Window, stride, padding and max/avg over an (H, W) feature map (default: the photo's 40x34 edge map)."""
+
+    MAX_PADDING = 3
+
+    def __init__(self, feature_map=None):
+        feature_map = edge_map(42) if feature_map is None else feature_map
+        if not isinstance(feature_map, torch.Tensor) or feature_map.dim() != 2 or not feature_map.is_floating_point():
+            got = tuple(feature_map.shape) if isinstance(feature_map, torch.Tensor) else type(feature_map).__name__
+            raise ValueError(f"feature_map should be an (H, W) float tensor, got {got}")
+        self.map = feature_map
+        self.vmax = float(feature_map.max())
+        self.rgb = draw.colorize(feature_map, "activation", vmin=0, vmax=self.vmax)
+        super().__init__({
+            "window": widgets.IntSlider(value=2, min=1, max=6, description="window"),
+            "stride": widgets.IntSlider(value=2, min=1, max=6, description="stride"),
+            "padding": widgets.IntSlider(value=0, min=0, max=self.MAX_PADDING, description="padding"),
+            "mode": widgets.ToggleButtons(options=["max", "avg"], value="max", description="pooling"),
+        })
+
+    def compute(self, window, stride, padding, mode):
+        (h, w), k, s, p = self.map.shape, window, stride, padding
+        if p > k // 2:
+            raise SettingError(f"padding {p} is more than half the window ({k}): at most {k // 2}, "
+                               "or a window could hold nothing but padding")
+        if k > min(h, w) + 2 * p:
+            raise SettingError(f"the window ({k}x{k}) is larger than the padded map ({h + 2 * p}x{w + 2 * p})")
+        x = self.map[None, None]
+        if mode == "max":
+            out, index = F.max_pool2d(x, k, s, p, return_indices=True)
+        else:
+            out = F.avg_pool2d(x, k, s, p)
+        oh, ow = out.shape[-2:]
+        factor = draw.fit_factor((h + 2 * self.MAX_PADDING, w + 2 * self.MAX_PADDING))
+        canvas = np.empty((h + 2 * p, w + 2 * p, 3), np.uint8)
+        canvas[:] = PADDING
+        seen = covered(h, k, s, p, oh)[:, None] & covered(w, k, s, p, ow)[None, :]
+        canvas[p:p + h, p:p + w] = np.where(seen[:, :, None], self.rgb, (self.rgb * SKIPPED).astype(np.uint8))
+        picture, winners = draw.upscale(canvas, factor), None
+        if mode == "max":
+            winners = np.zeros(h * w, bool)
+            winners[index.flatten().numpy()] = True
+            outline(np.pad(winners.reshape(h, w), p), factor, WINNER, picture)
+        pooled = draw.picture(out[0, 0], "activation", vmin=0, vmax=self.vmax)
+        out_factor = draw.fit_factor((oh, ow))
+        for i, color in enumerate([FIRST, SECOND][:ow]):
+            draw.draw_box(picture, 0, i * s, k, k, factor, color)
+            draw.draw_box(pooled, 0, i, 1, 1, out_factor, color)
+        self.text = self.describe(mode, k, s, p, (h, w), (oh, ow), seen, winners)
+        return [Panel("feature map", picture), Panel("pooled output", pooled)]
+
+    @staticmethod
+    def describe(mode, k, s, p, size, out_size, seen, winners):
+        """One line of HTML about the current setting: sizes, skipped pixels, where the gradient goes."""
+        n, m = size[0] * size[1], out_size[0] * out_size[1]
+        parts = [f"{mode} pooling: {out_size[0]}x{out_size[1]} = {m} outputs from {size[0]}x{size[1]} = {n} inputs "
+                 f"({m / n:.0%})."]
+        if p:
+            parts.append(f"Grey border: padding, filled with {'-inf' if mode == 'max' else '0 (counted in the mean)'}.")
+        if not seen.all():
+            why = f"stride {s} > window {k}" if s > k else "the last rows or columns do not fill a window"
+            parts.append(f"{int((~seen).sum())} pixels (dimmed) are in no window: {why}.")
+        if winners is not None:
+            parts.append(f"<span style='color:rgb{WINNER}'>Red</span>: the {int(winners.sum())} winning pixels, "
+                         f"the only ones to receive gradient ({winners.sum() / n:.0%} of the inputs).")
+        else:
+            parts.append(f"Every pixel in a window gets 1/{k * k} of its gradient.")
+        parts.append("White and magenta: the first two windows and their outputs.")
+        return " ".join(parts)
+
+
+class ShiftExplorer(LiveView):
+    """Shift a 32x32 crop of the photo's edge map right by 0..4 pixels: which pooled outputs change?"""
+
+    SIZE, MAX_SHIFT, TOP = 32, 4, 6
+
+    def __init__(self):
+        self.map = edge_map(48)
+        self.vmax = float(self.map.max())
+        super().__init__({
+            "shift": widgets.IntSlider(value=1, min=0, max=self.MAX_SHIFT, description="shift (px)"),
+            "window": widgets.IntSlider(value=2, min=2, max=4, description="window"),
+        }, columns=3)
+
+    def crop(self, shift):
+        """The (32, 32) view of the edge map with its content moved `shift` pixels right."""
+        left = self.MAX_SHIFT - shift
+        return self.map[self.TOP:self.TOP + self.SIZE, left:left + self.SIZE]
+
+    def compute(self, shift, window):
+        before, after = self.crop(0), self.crop(shift)
+        pooled = [F.max_pool2d(m[None], window)[0] for m in (before, after)]
+        same_map, same_pool = unchanged_fraction(before, after), unchanged_fraction(*pooled)
+        style = dict(style="activation", size=128, vmin=0, vmax=self.vmax)
+        self.text = (f"Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same "
+                     f"position): {same_pool:.0%} of the pooled outputs, {same_map:.0%} of the feature map's pixels.")
+        return [
+            Panel("feature map", draw.picture(before, **style)),
+            Panel("shifted right", draw.picture(after, **style)),
+            Panel("changed pixels (red)", changes(before, after)),
+            Panel("max pooled", draw.picture(pooled[0], **style)),
+            Panel("pooled after the shift", draw.picture(pooled[1], **style)),
+            Panel("changed outputs (red)", changes(*pooled)),
+        ]
+
+
+def changes(before, after, size=128):
+    """Two (H, W) maps -> a picture of where they differ: red changed, light grey the same."""
+    rgb = np.where((before != after).numpy()[:, :, None], np.uint8(CHANGED), np.uint8(SAME)).astype(np.uint8)
+    return draw.upscale(rgb, draw.fit_factor(rgb.shape, size))
+
+
+# ---- Exercises --------------------------------------------------------------------------------------
+
+BY_HAND_MAP = torch.tensor([[-3, -1, 4, 2], [-5, -2, 0, 7], [6, 1, -4, 3], [2, 8, -6, -1]], dtype=torch.float32)
+BY_HAND = {"kernel_size": 3, "stride": 2, "padding": 1}
+
+
+def check_pool_output_size(pool_output_size):
+    """Check pool_output_size(n, k, s, p) -> the pooled side length, against F.max_pool2d's real output."""
+    cases = [(4, 2, 2, 0), (28, 2, 2, 0), (10, 5, 5, 0), (7, 2, 2, 0), (7, 3, 2, 1), (32, 3, 1, 1), (9, 4, 3, 2),
+             (5, 1, 2, 0), (13, 3, 3, 1)]
+
+    def reference(n, k, s, p):
+        return F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1]
+
+    return checks.check_cases(
+        pool_output_size, cases, reference,
+        praise="Count where a window can start: (n + 2p - k) // s + 1 positions.",
+        hint="the padded map is n + 2p wide; windows start at 0, s, 2s, ... and the last one must still fit whole.",
+    )
+
+
+def check_max_pool_by_hand(answer):
+    """Check a hand-computed 2x2 answer: BY_HAND_MAP max-pooled with BY_HAND (3x3 windows, stride 2, padding 1)."""
+    expected = F.max_pool2d(BY_HAND_MAP[None, None], **BY_HAND)[0, 0]
+    praise = "Padding is -inf, so a window of negatives still gives a negative maximum."
+    if answer is ... or answer is None:
+        return checks.report(False, praise, "replace `...` with your 2x2 answer, e.g. [[a, b], [c, d]].")
+    try:
+        got = torch.as_tensor(answer, dtype=torch.float32)
+    except (TypeError, ValueError) as error:
+        return checks.report(False, praise, f"write the answer as a list of 2 rows of 2 numbers ({error}).")
+    problem = checks.compare(got, expected)
+    if problem and got.shape == expected.shape and bool(((got == 0) & (expected < 0)).any()):
+        problem += ". Hint: padding is -inf, not 0: it can never be the maximum."
+    elif problem:
+        problem += ". Hint: window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding)."
+    return checks.report(not problem, praise, problem)
+
+
+def check_max_pool_backward(max_pool_backward):
+    """Check max_pool_backward(x, grad_out): (H, W) map, (H/2, W/2) gradient -> (H, W) gradient, against autograd."""
+    generator = torch.Generator().manual_seed(2)
+    cases = [(torch.randn(h, w, generator=generator), torch.randn(h // 2, w // 2, generator=generator))
+             for h, w in [(2, 2), (4, 4), (4, 6), (8, 2)]]
+
+    def reference(x, grad_out):
+        x = x.clone().requires_grad_(True)
+        F.max_pool2d(x[None], 2).backward(grad_out[None])
+        return x.grad
+
+    return checks.check_cases(
+        max_pool_backward, cases, reference,
+        praise="Each window's gradient goes to its winner alone; every other input gets 0.",
+        hint="start from zeros like x; for each 2x2 window put grad_out[i, j] where the window's maximum is "
+             "(F.max_pool2d(x[None], 2, return_indices=True) gives those positions, flattened).",
+    )
