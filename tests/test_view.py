@@ -7,10 +7,11 @@ import os
 import ipywidgets as widgets
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from utils import draw
-from utils.view import LiveView, Panel, SettingError, control_values, sweep, uploaded_bytes
+from utils.view import LiveView, Panel, SettingError, control_values, one_thread, sweep, uploaded_bytes
 
 
 class Squares(LiveView):
@@ -31,7 +32,8 @@ class Squares(LiveView):
             raise SettingError(f"n is {n}: at most 6")
         _ = 1 / n
         value = 1 - level if invert else level
-        return [Panel(f"panel {i}", draw.picture(np.full((n, n), value), size=n)) for i in range(1 + extra)]
+        levels = [value, 0.25][:1 + extra]  # the second panel never changes
+        return [Panel(f"panel {i}", draw.picture(np.full((n, n), v), size=n)) for i, v in enumerate(levels)]
 
 
 def decoded(image_widget):
@@ -111,3 +113,22 @@ def test_ipywidgets_is_the_version_this_run_was_built_for():
     # run.py sets EXPECT_IPYWIDGETS for the second run against Colab's ipywidgets 7.7.1.
     expected = os.environ.get("EXPECT_IPYWIDGETS")
     assert widgets.__version__ == expected if expected else widgets.__version__.startswith(("7.7", "8."))
+
+
+def test_unchanged_panels_are_not_encoded_again():
+    view = Squares()
+    view.update(extra=1)
+    first = view._images[0].value
+    view._images[1].value = b"kept"  # a marker: encoding the unchanged panel again would overwrite it
+    view.update(level=0.9)
+    assert view._images[0].value != first and view._images[1].value == b"kept"
+
+
+def test_one_thread_runs_torch_on_one_thread_and_restores_the_setting():
+    before = torch.get_num_threads()
+    with one_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(KeyError), one_thread():
+        raise KeyError("even after an error")
+    assert torch.get_num_threads() == before

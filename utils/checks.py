@@ -29,7 +29,7 @@ def describe(args):
 def compare(got, expected):
     """What differs between two tensors ('' when they match): the type, the shape, or the values and where."""
     if got is None:
-        return "it returned None: did you forget `return`?"
+        return "it returned None (did you forget `return`?)"
     if not isinstance(got, torch.Tensor):
         return f"expected a tensor, got {type(got).__name__}"
     if got.shape != expected.shape:

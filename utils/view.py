@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+import torch
 
 from . import draw
 
@@ -88,7 +89,8 @@ class LiveView:
         """Recompute and redraw; a bad setting becomes a message in the widget, never a traceback."""
         try:
             self.text = ""
-            panels = self.compute(**self.settings())
+            with one_thread():
+                panels = self.compute(**self.settings())
         except Exception as error:  # noqa: BLE001 - a widget must never show a traceback
             self.error = error
             prefix = "" if isinstance(error, ValueError) else f"Unexpected {type(error).__name__}: "
@@ -98,8 +100,8 @@ class LiveView:
         self.error = None
         self.message = ""
         self._message.value = ""
-        self.panels = panels
         self._show(panels)
+        self.panels = panels
         self._text.value = self.text
 
     def _show(self, panels):
@@ -107,11 +109,12 @@ class LiveView:
             self._titles = [widgets.HTML() for _ in panels]
             self._images = [widgets.Image(format="png") for _ in panels]
             self._pictures.children = [widgets.VBox([t, i]) for t, i in zip(self._titles, self._images)]
-        for panel, title, image in zip(panels, self._titles, self._images):
+        for i, (panel, title, image) in enumerate(zip(panels, self._titles, self._images)):
             caption = f"<b>{html.escape(panel.title)}</b>"
             if title.value != caption:
                 title.value = caption
-            image.value = draw.to_png(panel.rgb)
+            if i >= len(self.panels) or not np.array_equal(panel.rgb, self.panels[i].rgb) or not image.value:
+                image.value = draw.to_png(panel.rgb)  # encode only what changed: the input photo rarely does
 
     def snapshot(self):
         """The view's current state as one (H, W, 3) picture with captions: the static fallback."""
@@ -131,6 +134,17 @@ class LiveView:
             "image/png": base64.b64encode(draw.to_png(self.snapshot())).decode("ascii"),
             "text/plain": f"<{type(self).__name__}: run the notebook to use the live widget>",
         }
+
+
+@contextmanager
+def one_thread():
+    """Run torch on one thread inside: widget-sized ops finish sooner than they wait for a busy second core."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def uploaded_bytes(value):
