@@ -18,13 +18,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
-from utils import conv  # noqa: E402
+from utils import conv, fc, lenet, pool  # noqa: E402
 from utils.view import sweep  # noqa: E402
 
 # One line per widget: (name, a function that builds it). Add new widgets here.
 VIEWS = [
     ("01 kernel playground", conv.KernelPlayground),
     ("01 shape calculator", conv.ShapeCalculator),
+    ("02 pooling explorer", pool.PoolingExplorer),
+    ("02 shift explorer", pool.ShiftExplorer),
+    ("03 flatten calculator", fc.FlattenCalculator),
+    ("03 temperature explorer", fc.TemperatureExplorer),
+    ("03 neuron explorer", fc.NeuronExplorer),
+    ("04 feature-map explorer", lenet.example_explorer),
 ]
 P50_BUDGET_MS, P95_BUDGET_MS = 10, 30
 
