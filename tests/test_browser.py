@@ -1,0 +1,115 @@
+"""Every notebook in a real browser: JupyterLab on 127.0.0.1, Debian's Chromium driven by Playwright.
+
+For each notebooks/NN_*.ipynb, in a fresh workspace: wait for a connected idle kernel, Run > Run All
+Cells, then check what a learner would see: no error output or traceback, every widget rendered
+(none left at "Loading widget..." or "Error displaying widget"), and every slider, dropdown,
+toggle and checkbox, once changed, redraws its widget's picture: a new image src, loaded. A
+control whose change only rewrites the widget's text (a message for an impossible setting, or a
+caption for a setting the pictures do not show) passes and is listed (-s shows the list); one
+that changes nothing visible, or shows an unexpected error, fails; so does a widget none of whose
+controls redraws a picture. A screenshot of each notebook's main widget (the first one with
+pictures and controls) goes to artifacts/browser/<notebook>.png.
+
+    .venv/bin/pytest -p no:nbmake -o addopts= -m browser tests/test_browser.py -v
+
+Without playwright or Chromium the tests skip, except under CI (CI=true), where they fail.
+CHROMIUM=/path/to/chromium picks another browser binary.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_support import JupyterLab, Notebook, chromium, missing_browser  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ARTIFACTS = ROOT / "artifacts" / "browser"
+VIEWPORT = {"width": 1400, "height": 1200}
+
+pytestmark = pytest.mark.browser
+
+
+def in_ci():
+    """Whether this runs under CI (CI set to anything but empty/0/false/no, as CI services set CI=true)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright; skipped where it is missing, a failure under CI."""
+    reason = missing_browser()
+    if reason:
+        if in_ci():
+            pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(browser):
+    """JupyterLab serving the project; it must never write a notebook back (they are committed without outputs)."""
+    with JupyterLab(ROOT) as server:
+        yield server
+        saved = server.saves()
+    assert not saved, f"the browser session saved {saved} (autosave is meant to be off)"
+
+
+@pytest.fixture
+def page(browser, lab):
+    """A new browser context (no state from other tests); the kernel it started is shut down afterwards."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    yield context.new_page()
+    context.close()
+    lab.shutdown_kernels()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_and_every_widget_redraws(path, page, lab):
+    notebook = Notebook(page, lab, path).open()
+    notebook.run_all()
+    problems = notebook.problems()
+    assert not problems, f"{path.name} in JupyterLab:\n" + "\n".join(problems)
+
+    views = notebook.widgets()
+    assert views, f"{path.name} shows no widget (every notebook has one: DESIGN.md section 2)"
+    main = next((v for v in views if v.has_pictures() and v.controls()),  # the first with pictures to play with
+                next((v for v in views if v.has_pictures()), views[0]))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    main.screenshot(ARTIFACTS / f"{path.stem}.png")
+
+    stuck, text_only = [], []
+    for view in views:
+        verdicts = []
+        for kind, item, name in view.controls():
+            verdict, outcomes = view.redraw(kind, item)
+            verdicts.append(verdict)
+            if verdict == "text":
+                text_only.append(f"{view.label}: {kind} {name!r} changed only text: {outcomes[-1]['newHtml']}"[:300])
+            elif verdict == "stuck":
+                stuck.append(f"{view.label}: {kind} {name!r}: {describe(outcomes)}")
+        if verdicts and view.has_pictures() and "redrew" not in verdicts:
+            stuck.append(f"{view.label}: no control redraws its pictures")
+    print("\n".join(text_only))  # answered in words, not pictures (messages, captions): shown with -s
+    assert not stuck, f"{path.name}: controls without a proper answer (no redraw, or an unexpected error):\n" \
+        + "\n".join(stuck)
+    assert not notebook.problems(), "playing with the widgets broke something:\n" + "\n".join(notebook.problems())
+
+
+def describe(outcomes):
+    """What the widget did after each change: for a failure message."""
+    if not outcomes:
+        return "could not be changed"
+    silent = sum(not o["answered"] for o in outcomes)
+    return (f"{len(outcomes)} change(s), picture unchanged" + (f", {silent} never answered by the kernel" if silent
+            else "") + f"; new messages: {[t for o in outcomes for t in o['newHtml']]}; "
+            f"the widget shows: {' | '.join(outcomes[-1]['html'])[-300:]!r}")
