@@ -10,8 +10,9 @@ def square(x):
 
 
 def test_report_prints_a_verdict_and_gives_ok(capsys):
-    assert checks.report(True, "well done", "try again") is True
-    assert checks.report(False, "well done", "try again") is False
+    right, wrong = checks.report(True, "well done", "try again"), checks.report(False, "well done", "try again")
+    assert right and not wrong and repr(wrong) == "Verdict(False)"
+    assert right._ipython_display_() is None, "a notebook shows the printed line only, not True/False"
     out = capsys.readouterr().out.splitlines()
     assert out == ["✅ Right! well done", "❌ Not yet. try again"]
 

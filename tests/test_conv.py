@@ -308,10 +308,10 @@ RIGHT_AND_WRONG = {
 def test_checkers_pass_right_answers_and_hint_at_wrong_ones(checker):
     right, wrongs = RIGHT_AND_WRONG[checker]
     ok, said = verdict(checker, right)
-    assert ok is True and said.startswith("✅"), said
+    assert ok and said.startswith("✅"), said
     for wrong in [*wrongs, unfinished, broken]:
         ok, said = verdict(checker, wrong)
-        assert ok is False and said.startswith("❌ Not yet.") and len(said) > 40, said
+        assert not ok and said.startswith("❌ Not yet.") and len(said) > 40, said
     assert "return" in verdict(checker, unfinished)[1]  # a stub still holding `...` gets a polite nudge
     assert "IndexError" in verdict(checker, broken)[1]
 

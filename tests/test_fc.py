@@ -288,10 +288,10 @@ CHECKERS = [
 
 @pytest.mark.parametrize("checker, right, wrongs", CHECKERS, ids=[c[0].__name__ for c in CHECKERS])
 def test_checker_passes_a_right_answer_and_fails_wrong_ones_with_a_hint(checker, right, wrongs, capsys):
-    assert checker(right) is True
+    assert checker(right)
     assert "✅ Right!" in capsys.readouterr().out
     for wrong in wrongs:
-        assert checker(wrong) is False
+        assert not checker(wrong)
         out = capsys.readouterr().out
         assert "❌ Not yet." in out and "Hint:" in out
 
@@ -304,9 +304,9 @@ def test_checker_fails_an_unfinished_stub_or_a_crash_politely(checker, capsys):
     def crash(*args):
         raise ZeroDivisionError("division by zero")
 
-    assert checker(stub) is False
+    assert not checker(stub)
     assert "did you forget `return`" in capsys.readouterr().out
-    assert checker(crash) is False
+    assert not checker(crash)
     assert "raised ZeroDivisionError" in capsys.readouterr().out
 
 

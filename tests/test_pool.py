@@ -247,10 +247,10 @@ def unfinished(*args):
 ])
 def test_function_checkers_pass_right_answers_and_hint_at_wrong_ones(capsys, checker, right, wrongs):
     ok, out = verdict(capsys, checker, right)
-    assert ok is True and out.startswith("✅")
+    assert ok and out.startswith("✅")
     for wrong in [*wrongs, unfinished, lambda *args: 1 / 0]:
         ok, out = verdict(capsys, checker, wrong)
-        assert ok is False and out.startswith("❌") and "Hint:" in out, out
+        assert not ok and out.startswith("❌") and "Hint:" in out, out
     _, out = verdict(capsys, checker, unfinished)
     assert "None" in out
 
@@ -259,14 +259,14 @@ def test_by_hand_checker_takes_a_list_or_a_tensor(capsys):
     right = F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]
     for answer in (right, right.tolist(), right.int().tolist()):
         ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
-        assert ok is True and out.startswith("✅")
+        assert ok and out.startswith("✅")
 
 
 def test_by_hand_checker_explains_the_zero_padding_mistake(capsys):
     zero_padded = F.max_pool2d(F.pad(pool.BY_HAND_MAP[None, None], (1, 1, 1, 1)), 3, 2)[0, 0]
     assert (zero_padded != F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]).any()
     ok, out = verdict(capsys, pool.check_max_pool_by_hand, zero_padded.tolist())
-    assert ok is False and "-inf, not 0" in out
+    assert not ok and "-inf, not 0" in out
 
 
 @pytest.mark.parametrize("answer, words", [
@@ -275,4 +275,4 @@ def test_by_hand_checker_explains_the_zero_padding_mistake(capsys):
 ])
 def test_by_hand_checker_fails_politely_on_unfinished_or_wrong_answers(capsys, answer, words):
     ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
-    assert ok is False and out.startswith("❌") and words in out, out
+    assert not ok and out.startswith("❌") and words in out, out

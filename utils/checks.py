@@ -7,10 +7,26 @@ so a notebook with open exercises still runs top to bottom.
 import torch
 
 
+class Verdict:
+    """A checker's result: true when right. A notebook shows nothing more for it: the printed line says it all."""
+
+    def __init__(self, ok):
+        self.ok = bool(ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self):
+        pass
+
+
 def report(ok, praise, hint):
-    """Print a verdict ('Right' with praise, or 'Not yet' with a hint) and give `ok`."""
+    """Print a verdict ('Right' with praise, or 'Not yet' with a hint) and give a Verdict, true when ok."""
     print(f"✅ Right! {praise}" if ok else f"❌ Not yet. {hint}")
-    return ok
+    return Verdict(ok)
 
 
 def call(function, *args):
