@@ -1,0 +1,168 @@
+"""utils.lenet: feature maps, receptive fields, the feature-map explorer and notebook 04's exercise checks."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from utils import lenet as L
+from utils.data import OFFLINE_CLASSES, make_shapes, normalize
+from utils.net import Net
+from utils.view import SettingError, sweep
+
+
+def fresh_net(seed=0):
+    torch.manual_seed(seed)
+    return Net()
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return L.example_explorer()
+
+
+def test_feature_maps_are_the_forward_pass_cut_open():
+    net = fresh_net()
+    inputs = normalize(make_shapes(5, seed=1)[0])
+    maps = L.feature_maps(net, inputs)
+    assert list(maps) == list(L.LAYERS)
+    assert [tuple(m.shape[1:]) for m in maps.values()] == [(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5)]
+    torch.testing.assert_close(maps["pool1"], F.max_pool2d(maps["conv1"], 2))
+    logits = net.fc3(F.relu(net.fc2(F.relu(net.fc1(maps["pool2"].flatten(1))))))
+    torch.testing.assert_close(logits, net(inputs))
+
+
+def test_receptive_windows_follow_the_recursive_formula():
+    # Without autograd: a k x k layer widens the window by (k - 1) steps; a stride-s pool multiplies the step by s.
+    net, size, step, expected = Net(), 1, 1, {}
+    layers = [("conv1", net.conv1.kernel_size[0], 1), ("pool1", net.pool.kernel_size, net.pool.stride),
+              ("conv2", net.conv2.kernel_size[0], 1), ("pool2", net.pool.kernel_size, net.pool.stride)]
+    for name, k, stride in layers:
+        size += (k - 1) * step
+        step *= stride
+        expected[name] = (step, size)
+    assert L.receptive_windows() == expected
+
+
+@pytest.mark.parametrize("layer", L.LAYERS)
+def test_a_unit_depends_on_its_window_only_in_the_real_net(layer):
+    net = fresh_net(3)
+    stride, size = L.receptive_windows()[layer]
+    image = torch.rand(1, 3, 32, 32) * 2 - 1
+    y, x = 1, 1
+    top, left = stride * y, stride * x
+    unit = lambda picture: L.feature_maps(net, picture)[layer][0, :, y, x]
+    outside = image.clone()
+    window = outside[..., top:top + size, left:left + size].clone()
+    outside.uniform_(-1, 1)
+    outside[..., top:top + size, left:left + size] = window
+    torch.testing.assert_close(unit(outside), unit(image))  # everything outside changed: the unit did not
+    inside = image.clone()
+    inside[..., top:top + size, left:left + size].uniform_(-1, 1)
+    assert not torch.allclose(unit(inside), unit(image))
+
+
+def test_explorer_sweeps_every_setting_without_a_traceback(explorer):
+    for settings in sweep(explorer):
+        explorer.update(**settings)
+        assert explorer.error is None or isinstance(explorer.error, SettingError), (settings, explorer.error)
+        assert explorer.error is None, (settings, explorer.error)  # no setting is impossible here
+        assert len(explorer.panels) == 3 and explorer.text
+
+
+@pytest.mark.parametrize("setting, a, b", [
+    ("image", 0, 3), ("layer", "conv1", "pool2"), ("channel", 0, 4), ("network", "before training", "after training"),
+])
+def test_explorer_panels_change_with_each_setting(explorer, setting, a, b):
+    explorer.update(image=1, layer="conv2", channel=2, network="after training")
+    explorer.update(**{setting: a})
+    before = [p.rgb.copy() for p in explorer.panels]
+    explorer.update(**{setting: b})
+    after = [p.rgb for p in explorer.panels]
+    assert any(x.shape != y.shape or not np.array_equal(x, y) for x, y in zip(before, after)), setting
+
+
+def test_explorer_channel_range_follows_the_layer(explorer):
+    explorer.update(layer="conv2", channel=15)
+    assert explorer.controls["channel"].max == 15 and explorer.error is None and "channel 15 of 16" in explorer.text
+    explorer.update(layer="conv1")
+    assert explorer.controls["channel"].max == 5 and explorer.controls["channel"].value == 5
+    assert explorer.error is None and "channel 5 of 6" in explorer.text
+
+
+def test_explorer_shows_the_maps_of_the_chosen_network():
+    before, after = fresh_net(0), fresh_net(1)
+    images, labels = make_shapes(4, seed=2)
+    view = L.FeatureMapExplorer(before, after, images, labels, OFFLINE_CLASSES)
+    maps = L.feature_maps(before, normalize(images))["pool1"][2, 3].numpy()
+    view.update(image=2, layer="pool1", channel=3, network="before training")
+    assert f"strongest response {maps.max():.2f}" in view.text
+    (y, x), (stride, size) = np.unravel_index(maps.argmax(), maps.shape), L.receptive_windows()["pool1"]
+    picture, factor = view.panels[0].rgb, view.panels[0].rgb.shape[0] // 32
+    corners = [(stride * y, stride * x), (stride * y + size, stride * x + size)]  # the box around the window
+    (top, left), (bottom, right) = [(r * factor, c * factor) for r, c in corners]
+    assert (picture[top, left] == (255, 200, 0)).all() and (picture[bottom - 1, right - 1] == (255, 200, 0)).all()
+
+
+@pytest.mark.parametrize("images, labels, message", [
+    (torch.zeros(2, 3, 32, 32), torch.zeros(2, dtype=torch.long), "uint8"),
+    (torch.zeros(2, 1, 32, 32, dtype=torch.uint8), torch.zeros(2, dtype=torch.long), r"\(K, 3, 32, 32\)"),
+    (torch.zeros(2, 3, 32, 32, dtype=torch.uint8), torch.zeros(3, dtype=torch.long), "one label per image"),
+])
+def test_explorer_rejects_bad_images(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        L.FeatureMapExplorer(fresh_net(), fresh_net(1), images, labels, OFFLINE_CLASSES)
+
+
+# ---------------------------------------------------------------- exercise checks
+
+def right_multiply_adds(c1, c2):
+    return c1 * 28 * 28 * 3 * 25 + c2 * 10 * 10 * c1 * 25 + c2 * 25 * 120 + 120 * 84 + 84 * 10
+
+
+def right_receptive_field(layer):
+    return {name: size for name, (stride, size) in L.receptive_windows().items()}[layer]
+
+
+def right_most_confused(matrix):
+    mistakes = matrix - torch.diag(matrix.diag())
+    return divmod(int(mistakes.argmax()), len(matrix))
+
+
+def stub(*args):
+    ...
+
+
+def broken(*args):
+    raise IndexError("oops")
+
+
+@pytest.mark.parametrize("checker, right, wrongs", [
+    (L.check_lenet_multiply_adds, right_multiply_adds,
+     [lambda c1, c2: right_multiply_adds(c1, c2) - 120 * 84,  # forgot fc2
+      lambda c1, c2: c1 * 28 * 28 * 3 * 25 + c2 * 10 * 10 * 6 * 25 + c2 * 25 * 120 + 120 * 84 + 84 * 10]),  # fixed 6
+    (L.check_receptive_field, right_receptive_field,
+     [lambda layer: {"conv1": 5, "pool1": 6, "conv2": 10, "pool2": 12}[layer],  # forgot that steps grow
+      lambda layer: 5]),
+    (L.check_most_confused, right_most_confused,
+     [lambda m: divmod(int(m.argmax()), len(m)),  # the diagonal wins
+      lambda m: divmod(int((m - torch.diag(m.diag())).argmax()), len(m))[::-1],  # (predicted, true)
+      lambda m: 3]),
+])
+def test_checkers_pass_right_answers_and_hint_at_wrong_ones(capsys, checker, right, wrongs):
+    assert checker(right)
+    assert capsys.readouterr().out.startswith("✅")
+    for wrong in [*wrongs, stub, broken]:
+        assert not checker(wrong)
+        out = capsys.readouterr().out
+        assert out.startswith("❌") and "Hint:" in out, out
+    checker(stub)
+    assert "None" in capsys.readouterr().out
+
+
+def test_the_receptive_field_checker_does_not_give_the_answers_away(capsys):
+    L.check_receptive_field(lambda layer: {"conv1": 5, "pool1": 6}.get(layer, 99))
+    out = capsys.readouterr().out
+    assert "99" in out and not re.search(r"\b14\b", out)

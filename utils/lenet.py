@@ -1,0 +1,203 @@
+"""Notebook 04 (the whole network · 整个网络): feature maps, receptive fields, its widget and its exercise checks."""
+
+import copy
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+
+from . import draw
+from .checks import call, describe, report
+from .data import OFFLINE_CLASSES, make_shapes, normalize
+from .net import Net
+from .view import LiveView, Panel
+
+LAYERS = ("conv1", "pool1", "conv2", "pool2")
+
+
+@torch.no_grad()
+def feature_maps(net, inputs):
+    """(N, 3, 32, 32) network inputs -> {layer: (N, C, H, W) maps} after conv1+ReLU, pool1, conv2+ReLU, pool2."""
+    conv1 = F.relu(net.conv1(inputs))
+    pool1 = net.pool(conv1)
+    conv2 = F.relu(net.conv2(pool1))
+    pool2 = net.pool(conv2)
+    return {"conv1": conv1, "pool1": pool1, "conv2": conv2, "pool2": pool2}
+
+
+def receptive_windows():
+    """{layer: (stride, size)}: a unit at (y, x) of each layer sees input rows and columns [stride*y, stride*y + size).
+
+    Measured, not derived: autograd finds which input pixels reach units (0, 0) and (0, 1) of each layer,
+    in a copy of Net's layers with all-ones weights and average pooling over the same 2x2 windows (a max
+    pool passes the gradient to one input only, but a unit can be influenced by its whole window).
+    """
+    net = Net()
+    pool = nn.AvgPool2d(net.pool.kernel_size, net.pool.stride)
+    for conv in (net.conv1, net.conv2):
+        nn.init.ones_(conv.weight)
+    image = torch.ones(1, 3, 32, 32, requires_grad=True)
+    maps = {"conv1": net.conv1(image)}
+    maps["pool1"] = pool(maps["conv1"])
+    maps["conv2"] = net.conv2(maps["pool1"])
+    maps["pool2"] = pool(maps["conv2"])
+    windows = {}
+    for name, output in maps.items():
+        lefts, size = [], 0
+        for x in (0, 1):
+            (grad,) = torch.autograd.grad(output[0, 0, 0, x], image, retain_graph=True)
+            columns = grad[0].abs().sum((0, 1)).nonzero().squeeze(1)
+            lefts.append(int(columns[0]))
+            size = int(columns[-1]) - int(columns[0]) + 1
+        windows[name] = (lefts[1] - lefts[0], size)
+    return windows
+
+
+class FeatureMapExplorer(LiveView):
+    """Pick an image, a layer and a channel, before or after training: the input, that feature map, and all maps.
+
+    Every feature map is computed once in __init__ for both networks, so a change only draws pictures.
+    """
+
+    def __init__(self, before, after, images, labels, classes):
+        if images.dim() != 4 or tuple(images.shape[1:]) != (3, 32, 32) or images.dtype != torch.uint8:
+            raise ValueError(f"images should be (K, 3, 32, 32) uint8, got {tuple(images.shape)} {images.dtype}")
+        if labels.shape != images.shape[:1]:
+            raise ValueError(f"expected one label per image ({len(images)}), got shape {tuple(labels.shape)}")
+        inputs = normalize(images)
+        self.maps, self.probabilities = {}, {}
+        for name, net in (("after training", after), ("before training", before)):
+            net = copy.deepcopy(net).cpu().eval()  # the learner's net stays where it is
+            self.maps[name] = {layer: maps.numpy() for layer, maps in feature_maps(net, inputs).items()}
+            with torch.no_grad():
+                self.probabilities[name] = torch.softmax(net(inputs), 1)
+        self.inputs = [draw.upscale(draw.colorize(image / 255), 7) for image in images.float()]
+        self.labels, self.classes, self.windows = labels.tolist(), tuple(classes), receptive_windows()
+        options = [(f"{i}: {self.classes[label]}", i) for i, label in enumerate(self.labels)]
+        controls = {
+            "image": widgets.Dropdown(options=options, value=0, description="image"),
+            "layer": widgets.ToggleButtons(options=LAYERS, value="conv1", description="layer",
+                                           style={"button_width": "72px"}),
+            "channel": widgets.IntSlider(value=0, min=0, max=15, description="channel"),
+            "network": widgets.ToggleButtons(options=list(self.maps), value="after training", description="weights",
+                                             style={"button_width": "130px"}),
+        }
+        super().__init__(controls)
+
+    def compute(self, image, layer, channel, network):
+        maps = self.maps[network][layer][image]  # (C, H, W)
+        with self.hold():
+            self.controls["channel"].max = len(maps) - 1  # a learner cannot pick a channel the layer lacks
+        channel = min(channel, len(maps) - 1)
+        top = float(maps.max()) or 1.0  # one colour scale for the whole layer: channels compare
+        chosen = maps[channel]
+        one = draw.picture(chosen, "activation", size=224, vmin=0, vmax=top)
+        small = [draw.picture(m, "activation", size=96 if len(maps) <= 6 else 64, vmin=0, vmax=top) for m in maps]
+        factor = small[channel].shape[0] // chosen.shape[0]
+        draw.draw_box(small[channel], 0, 0, *chosen.shape, factor, color=(255, 60, 60))
+        y, x = np.unravel_index(chosen.argmax(), chosen.shape)
+        stride, size = self.windows[layer]
+        picture = draw.draw_box(self.inputs[image].copy(), stride * y, stride * x, size, size, 7)
+        label, p = self.labels[image], self.probabilities[network][image]
+        guess = int(p.argmax())
+        self.text = (
+            f"<b>{layer}</b>, channel {channel} of {len(maps)}: a {chosen.shape[0]}x{chosen.shape[1]} map, strongest "
+            f"response {chosen.max():.2f} (its window in the input is boxed); {np.mean(chosen == 0):.0%} of it is "
+            f"zero.<br>Network {network}: predicts <b>{self.classes[guess]}</b> ({p[guess]:.0%}); the true class "
+            f"{self.classes[label]} gets {p[label]:.0%}."
+        )
+        return [Panel("input", picture), Panel("the chosen feature map", one),
+                Panel("all the layer's channels", draw.grid(small, columns=3 if len(small) <= 6 else 4))]
+
+
+def example_explorer(seed=0):
+    """A FeatureMapExplorer on two differently seeded untrained Nets and ten offline images (benchmarks, tests)."""
+    nets = []
+    for offset in (0, 1):
+        torch.manual_seed(seed + offset)
+        nets.append(Net())
+    images, labels = make_shapes(10, seed)
+    return FeatureMapExplorer(*nets, images, labels, OFFLINE_CLASSES)
+
+
+# ---------------------------------------------------------------- exercise checks
+
+def _answer(function, *args):
+    """The learner's function applied to args -> (result, None), or (None, what went wrong, None returned included)."""
+    got, error = call(function, *args)
+    if error is None and got is None:
+        error = f"with {describe(args)} it returned None (did you forget `return`?)"
+    return got, error
+
+
+def _lenet_multiply_adds(channels1, channels2):
+    """Multiply-adds per image of Net with conv1 -> channels1 and conv2 -> channels2, counted by PyTorch."""
+    net = Net()
+    net.conv1, net.conv2 = nn.Conv2d(3, channels1, 5), nn.Conv2d(channels1, channels2, 5)
+    net.fc1 = nn.Linear(channels2 * 5 * 5, 120)
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        net(torch.zeros(1, 3, 32, 32))
+    return counter.get_total_flops() // 2  # PyTorch counts a multiply-add as 2 FLOPs
+
+
+def check_lenet_multiply_adds(lenet_multiply_adds):
+    """Exercise: lenet_multiply_adds(channels1, channels2) -> multiply-adds per image of a Net with those channels."""
+    hint = ("add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k "
+            "(the maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.")
+    for channels in ((6, 16), (3, 8), (12, 32), (1, 1), (16, 6)):
+        got, error = _answer(lenet_multiply_adds, *channels)
+        if error:
+            return report(False, "", f"{error}. Hint: {hint}")
+        expected = _lenet_multiply_adds(*channels)
+        if got != expected:
+            return report(False, "", f"lenet_multiply_adds{channels} gave {got!r}, but PyTorch counts {expected:,}. "
+                                     f"Hint: {hint}")
+    return report(True, "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.", hint)
+
+
+def check_receptive_field(receptive_field):
+    """Exercise: receptive_field(layer) -> the side of the square of input pixels one unit of that layer sees."""
+    hint = ("a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 "
+            "widens it by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).")
+    for layer, (_, size) in receptive_windows().items():
+        got, error = _answer(receptive_field, layer)
+        if error:
+            return report(False, "", f"{error}. Hint: {hint}")
+        if got != size:
+            return report(False, "", f"receptive_field({layer!r}) gave {got!r}: not the side of the window of input "
+                                     f"pixels that one {layer} unit sees. Hint: {hint}")
+    return report(True, "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.", hint)
+
+
+def _most_confused_cases():
+    """Confusion matrices with one largest off-diagonal count (and larger counts on the diagonal)."""
+    g = torch.Generator().manual_seed(4)
+    cases = []
+    for classes, true, predicted in ((3, 2, 0), (3, 0, 2), (10, 3, 5), (10, 8, 1), (4, 1, 3)):
+        matrix = torch.randint(0, 10, (classes, classes), generator=g)
+        matrix.fill_diagonal_(100)
+        matrix[true, predicted] = 50
+        cases.append((matrix, (true, predicted)))
+    return cases
+
+
+def check_most_confused(most_confused):
+    """Exercise: most_confused(matrix) -> (true class, predicted class) of the largest mistake count."""
+    hint = ("the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows "
+            "are true classes and columns predicted ones: divmod(index, number of classes) gives (row, column).")
+    for matrix, expected in _most_confused_cases():
+        got, error = _answer(most_confused, matrix.clone())
+        if error:
+            return report(False, "", f"{error}. Hint: {hint}")
+        try:
+            pair = tuple(int(v) for v in got)
+        except (TypeError, ValueError):
+            return report(False, "", f"it returned {got!r}: expected a pair (true class, predicted class). "
+                                     f"Hint: {hint}")
+        if pair != expected:
+            return report(False, "", f"for a {len(matrix)}x{len(matrix)} matrix whose biggest mistake is row "
+                                     f"{expected[0]}, column {expected[1]}, you gave {pair}. Hint: {hint}")
+    return report(True, "That pair is where to look first: show a few of those images and see why.", hint)

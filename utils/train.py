@@ -1,0 +1,188 @@
+"""Training `Net` on a dataset held in memory, and measuring it: accuracy, per class, confusion matrix.
+
+No DataLoader: every epoch draws a seeded permutation of the indices and slices batches out of the
+uint8 image tensor, so an epoch costs the network's arithmetic and little else. In a notebook, `train`
+shows a progress bar and loss/accuracy curves redrawn after each epoch (one persistent matplotlib
+figure rendered to PNG into an `ipywidgets.Image`), and prints one line per epoch everywhere.
+"""
+
+import base64
+import io
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ipywidgets as widgets
+import torch
+import torch.nn.functional as F
+from IPython.display import display
+from matplotlib.figure import Figure
+
+from .data import Progress, in_notebook, normalize
+
+
+@dataclass
+class History:
+    """What training measured: loss per batch; per epoch the training accuracy (measured on the batches as they
+    went by), the test accuracy and the training time so far."""
+
+    batch_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)  # cumulative training time, evaluation excluded
+
+
+def train_epoch(net, images, labels, optimizer, schedule, batch_size, generator, on_batch=None):
+    """One pass over (N, 3, 32, 32) uint8 images and (N,) labels in a seeded order -> ([loss per batch], accuracy)."""
+    net.train()
+    order = torch.randperm(len(labels), generator=generator).to(labels.device)
+    losses, correct = [], 0
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        logits = net(normalize(images[batch]))
+        loss = F.cross_entropy(logits, labels[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        losses.append(loss.item())
+        correct += (logits.argmax(1) == labels[batch]).sum().item()
+        if on_batch:
+            on_batch(len(losses))
+    return losses, correct / len(order)
+
+
+def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, show=True):
+    """Train net on data (a utils.data.Data) with Adam and a one-cycle learning rate -> History.
+
+    The batch order depends only on `seed`; the starting weights are whatever `net` holds. The net and the
+    images are put in channels-last memory order (pixel by pixel, channels together), which PyTorch's CPU
+    convolutions run faster (about 15% here); the results are the same up to rounding.
+    """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size should be at least 1, got {epochs} and {batch_size}")
+    net.to(device, memory_format=torch.channels_last)
+    images = data.train_images.to(device).contiguous(memory_format=torch.channels_last)
+    labels = data.train_labels.to(device)
+    steps = math.ceil(len(labels) / batch_size)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * steps, pct_start=0.25)
+    generator = torch.Generator().manual_seed(seed)
+    history = History()
+    monitor = Monitor(epochs, steps) if show else None
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        on_batch = (lambda i, e=epoch: monitor.batch(e * steps + i)) if monitor else None
+        losses, train_accuracy = train_epoch(net, images, labels, optimizer, schedule, batch_size, generator, on_batch)
+        history.seconds.append((history.seconds[-1] if history.seconds else 0) + time.perf_counter() - start)
+        history.batch_loss += losses
+        history.train_accuracy.append(train_accuracy)
+        history.test_accuracy.append(accuracy(net, data.test_images, data.test_labels))
+        if show:
+            print(f"epoch {epoch + 1}/{epochs}: loss {sum(losses) / len(losses):.3f}, "
+                  f"training accuracy {history.train_accuracy[-1]:.1%}, test accuracy {history.test_accuracy[-1]:.1%} "
+                  f"({history.seconds[-1]:.1f} s of training)", flush=True)
+            monitor.epoch(history)
+    if monitor:
+        monitor.close()
+    return history
+
+
+@torch.no_grad()
+def predict(net, images, batch_size=1000):
+    """(N, 3, 32, 32) uint8 images -> (N, 10) logits, computed in batches on the net's device, returned on the CPU."""
+    net.eval()
+    device = next(net.parameters()).device
+    return torch.cat([net(normalize(images[i:i + batch_size].to(device))).cpu()
+                      for i in range(0, len(images), batch_size)])
+
+
+def accuracy(net, images, labels):
+    """The fraction of (N, 3, 32, 32) uint8 images whose predicted class is their (N,) label."""
+    return (predict(net, images).argmax(1) == labels.cpu()).float().mean().item()
+
+
+def confusion_matrix(predicted, labels, classes):
+    """(N,) predicted and (N,) true class indices -> (classes, classes) counts; row = true class, column = predicted."""
+    if predicted.shape != labels.shape or predicted.dim() != 1:
+        raise ValueError(f"expected two (N,) tensors of class indices, got {tuple(predicted.shape)} and "
+                         f"{tuple(labels.shape)}")
+    if len(labels) and (min(predicted.min(), labels.min()) < 0 or max(predicted.max(), labels.max()) >= classes):
+        raise ValueError(f"class indices should be in 0..{classes - 1}")
+    return torch.bincount(labels * classes + predicted, minlength=classes * classes).view(classes, classes)
+
+
+def per_class_accuracy(matrix):
+    """(C, C) confusion matrix -> (C,) fraction of each true class predicted right (NaN for an absent class)."""
+    return matrix.diag() / matrix.sum(1)
+
+
+def save_checkpoint(net, path):
+    """Save net's weights (its state_dict) to path, making the folder if needed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(net.state_dict(), path)
+
+
+def load_checkpoint(net, path):
+    """Load weights saved by save_checkpoint into net (tensors only: weights_only=True) -> net."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path.resolve()}: train and save_checkpoint first")
+    device = next(net.parameters()).device
+    net.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+    return net
+
+
+class Monitor:
+    """A progress bar over every batch and the loss/accuracy curves, redrawn into one Image after each epoch."""
+
+    def __init__(self, epochs, steps_per_epoch):
+        self.epochs, self.steps = epochs, steps_per_epoch
+        self.progress = Progress(epochs * steps_per_epoch, "Training", unit="batches", show=False)
+        self.figure = Figure(figsize=(9, 3), dpi=80)
+        self.loss_axes, self.accuracy_axes = self.figure.subplots(1, 2)
+        self.image = widgets.Image(format="png")
+        self.widget = widgets.VBox([self.progress.widget, self.image])
+        self.display = None
+        if in_notebook():
+            self.display = display(self._bundle(), raw=True, display_id=True)
+
+    def batch(self, step):
+        """Move the progress bar to `step` batches done."""
+        self.progress.update(step, f"(epoch {min(self.epochs, 1 + (step - 1) // self.steps)}/{self.epochs})")
+
+    def epoch(self, history):
+        """Redraw the curves from history."""
+        loss, accuracy = self.loss_axes, self.accuracy_axes
+        loss.clear()
+        accuracy.clear()
+        x = [(i + 1) / self.steps for i in range(len(history.batch_loss))]
+        loss.plot(x, history.batch_loss, lw=0.8, color="tab:blue")
+        loss.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="training loss per batch", xlim=(0, self.epochs))
+        epochs = range(1, len(history.test_accuracy) + 1)
+        accuracy.plot(epochs, history.train_accuracy, "o-", label="training batches")
+        accuracy.plot(epochs, history.test_accuracy, "s-", label="test images")
+        accuracy.set(xlabel="epoch", ylabel="accuracy", title="accuracy after each epoch",
+                     xlim=(0.5, self.epochs + 0.5), ylim=(0, 1.02), xticks=range(1, self.epochs + 1))
+        accuracy.legend(loc="lower right")
+        self.figure.tight_layout()
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        self.image.value = buffer.getvalue()
+
+    def close(self):
+        """Refresh the displayed output so that frontends without widgets show the final curves."""
+        if self.display is not None:
+            self.display.update(self._bundle(), raw=True)
+
+    def _bundle(self):
+        bundle = {
+            "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
+                                                         "model_id": self.widget.model_id},
+            "text/plain": "Training progress and curves (run the notebook to see them live)",
+        }
+        if self.image.value:
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
