@@ -21,6 +21,7 @@ def test_call_turns_an_exception_into_words():
     assert checks.call(square, 3) == (9, None)
     result, error = checks.call(lambda x: x / 0, 1)
     assert result is None and "ZeroDivisionError" in error and "with 1" in error
+    assert checks.call(lambda x: None, 2) == (None, "with 2 it returned None (did you forget `return`?)")
 
 
 def test_compare_says_what_differs():

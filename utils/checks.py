@@ -30,11 +30,14 @@ def report(ok, praise, hint):
 
 
 def call(function, *args):
-    """The learner's function applied to args -> (result, None), or (None, what went wrong)."""
+    """The learner's function applied to args -> (result, None), or (None, what went wrong, a None result included)."""
     try:
-        return function(*args), None
+        result = function(*args)
     except Exception as error:  # noqa: BLE001 - any error in learner code becomes a hint
         return None, f"with {describe(args)} it raised {type(error).__name__}: {error}"
+    if result is None:
+        return None, f"with {describe(args)} it returned None (did you forget `return`?)"
+    return result, None
 
 
 def describe(args):

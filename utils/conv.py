@@ -298,13 +298,11 @@ def check_same_padding(same_padding):
 def check_horizontal_edge_kernel(horizontal_edge_kernel):
     """Check horizontal_edge_kernel() -> a (3, 3) kernel: strong on horizontal edges, ~0 on vertical ones and flat."""
     praise = "It fires where brightness changes from top to bottom, and stays silent on flat areas and vertical edges."
-    try:
-        w = horizontal_edge_kernel()
-    except Exception as error:  # noqa: BLE001 - any error in learner code becomes a hint
-        return checks.report(False, praise, f"it raised {type(error).__name__}: {error}.")
+    w, error = checks.call(horizontal_edge_kernel)
+    if error:
+        return checks.report(False, praise, f"{error}.")
     if not isinstance(w, torch.Tensor) or tuple(w.shape) != (3, 3):
-        got = "None (did you forget `return`?)" if w is None else \
-            f"a {type(w).__name__}" + (f" of shape {tuple(w.shape)}" if hasattr(w, "shape") else "")
+        got = f"a {type(w).__name__}" + (f" of shape {tuple(w.shape)}" if hasattr(w, "shape") else "")
         return checks.report(False, praise, f"expected a (3, 3) tensor, got {got}.")
     step = (torch.arange(12.0) >= 6).float()
     horizontal, vertical, flat = step[:, None].expand(12, 12), step[None, :].expand(12, 12), torch.full((12, 12), 0.5)

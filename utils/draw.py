@@ -7,6 +7,7 @@ Styles, chosen by what the numbers mean:
 """
 
 import io
+from functools import lru_cache
 
 import matplotlib
 import numpy as np
@@ -109,12 +110,16 @@ def to_png(rgb):
 
 
 def captioned(rgb, caption, height=14):
-    """(H, W, 3) uint8 -> the same with a one-line caption above it, for static pictures."""
-    out = np.full((rgb.shape[0] + height, rgb.shape[1], 3), 255, np.uint8)
-    out[height:] = rgb
-    image = Image.fromarray(out)
-    ImageDraw.Draw(image).text((2, 1), caption, fill=(0, 0, 0))
-    return np.asarray(image)
+    """(H, W, 3) uint8 -> the same with a one-line caption above it (each caption is drawn once)."""
+    return np.concatenate([_caption_strip(caption, rgb.shape[1], height), rgb])
+
+
+@lru_cache(maxsize=1024)
+def _caption_strip(caption, width, height):
+    """A (height, width, 3) white strip with `caption` written on it."""
+    strip = Image.new("RGB", (width, height), "white")
+    ImageDraw.Draw(strip).text((2, 1), caption, fill=(0, 0, 0))
+    return np.asarray(strip)
 
 
 def show(arrays, titles=None, style="image", columns=None, size=2.2):

@@ -1,7 +1,6 @@
 """Notebook 03 (fully connected layer · 全连接层): shapes down to flatten, its widgets and its exercise checks."""
 
 import html
-from functools import lru_cache
 
 import ipywidgets as widgets
 import matplotlib
@@ -12,7 +11,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 from . import draw
-from .checks import call, check_cases, report
+from .checks import check_cases
 from .images import check_image, load_photo
 from .net import Net
 from .view import LiveView, Panel, SettingError
@@ -145,23 +144,12 @@ class FlattenCalculator(LiveView):
     def compute(self, size, kernel, pool):
         stages = stage_shapes(size, kernel, pool)
         scale = 76 / size  # the input spans 76 px; every later map is drawn to the same scale
-        panels = [Panel(name, _captioned(_stack(shape, scale, _RGB if name == "input" else _TAB20),
+        panels = [Panel(name, draw.captioned(_stack(shape, scale, _RGB if name == "input" else _TAB20),
                                          "x".join(map(str, shape)))) for name, shape in stages]
         c, h, w = stages[-1][1]
-        panels.append(Panel("flatten", _captioned(_vector((c, h, w)), f"{c}x{h}x{w} = {c * h * w}")))
+        panels.append(Panel("flatten", draw.captioned(_vector((c, h, w)), f"{c}x{h}x{w} = {c * h * w}")))
         self.text = _shape_table(stages, kernel, pool)
         return panels
-
-
-def _captioned(rgb, caption):
-    """(H, W, 3) -> the same with a one-line caption above it; captions are drawn once and remembered."""
-    return np.concatenate([_caption_strip(caption, rgb.shape[1]), rgb])
-
-
-@lru_cache(maxsize=1024)
-def _caption_strip(caption, width):
-    """A (14, width, 3) white strip with `caption` written on it."""
-    return draw.captioned(np.zeros((0, width, 3), np.uint8), caption)
 
 
 def _shape_table(stages, kernel, pool):
@@ -285,18 +273,10 @@ class NeuronExplorer(LiveView):
         ]
 
 
-def _check(function, cases, reference, praise, hint):
-    """`check_cases`, after a polite word for an unfinished stub that still returns None."""
-    got, error = call(function, *cases[0])
-    if error is None and got is None:
-        return report(False, praise, f"it returned None: did you forget `return`? Hint: {hint}")
-    return check_cases(function, cases, reference, praise, hint)
-
-
 def check_in_features(function):
     """Exercise: function(size, kernel, pool) -> the in_features fc1 needs for a size x size input."""
     cases = [(32, 5, 2), (28, 5, 2), (64, 5, 2), (32, 3, 2), (40, 3, 3), (20, 1, 1)]
-    return _check(function, cases, in_features, "You can size fc1 for any input now.",
+    return check_cases(function, cases, in_features, "You can size fc1 for any input now.",
                   "each conv takes kernel - 1 away from the side, each pool divides it by the window "
                   "(rounding down, //); at the end multiply conv2's 16 channels by the side squared.")
 
@@ -306,7 +286,7 @@ def check_softmax(function):
     gen = torch.Generator().manual_seed(3)
     cases = [(torch.randn(4, 10, generator=gen),), (torch.randn(3, 5, generator=gen) * 1000,),
              (torch.tensor([[1000.0, 999.0, -1000.0]]),), (torch.tensor([[-5000.0, -5001.0]]),)]
-    return _check(function, cases, lambda z: F.softmax(z, dim=-1), "Stable, even at logits of 1000.",
+    return check_cases(function, cases, lambda z: F.softmax(z, dim=-1), "Stable, even at logits of 1000.",
                   "exp of each row minus its max (z - z.max(-1, keepdim=True).values), divided by its row "
                   "sum (keepdim=True). Without the max, exp(1000) overflows to inf and inf / inf is nan.")
 
@@ -315,7 +295,7 @@ def check_linear_parameters(function):
     """Exercise: function(in_features, out_features) -> how many numbers nn.Linear learns."""
     cases = [(400, 120), (120, 84), (84, 10), (3, 1)]
     reference = lambda i, o: sum(p.numel() for p in nn.Linear(i, o).parameters())
-    return _check(function, cases, reference, "That is why fc1 holds most of Net's parameters.",
+    return check_cases(function, cases, reference, "That is why fc1 holds most of Net's parameters.",
                   "one weight per (input, output) pair, plus one bias per output.")
 
 
@@ -323,6 +303,6 @@ def check_flat_position(function):
     """Exercise: function(c, i, j, height, width) -> where maps[c, i, j] lands in torch.flatten(maps)."""
     cases = [(0, 0, 0, 5, 5), (0, 0, 1, 5, 5), (0, 1, 0, 5, 5), (1, 0, 0, 5, 5), (15, 4, 4, 5, 5), (2, 3, 1, 4, 6)]
     reference = lambda c, i, j, h, w: int(torch.arange((c + 1) * h * w).view(c + 1, h, w)[c, i, j])
-    return _check(function, cases, reference, "Channel first, then row, then column.",
+    return check_cases(function, cases, reference, "Channel first, then row, then column.",
                   "every channel before c contributes height * width numbers, every row before i in "
                   "channel c contributes width, then add j.")

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from . import draw
-from .checks import call, describe, report
+from .checks import call, report
 from .data import OFFLINE_CLASSES, make_shapes, normalize
 from .net import Net
 from .view import LiveView, Panel
@@ -125,14 +125,6 @@ def example_explorer(seed=0):
 
 # ---------------------------------------------------------------- exercise checks
 
-def _answer(function, *args):
-    """The learner's function applied to args -> (result, None), or (None, what went wrong, None returned included)."""
-    got, error = call(function, *args)
-    if error is None and got is None:
-        error = f"with {describe(args)} it returned None (did you forget `return`?)"
-    return got, error
-
-
 def _lenet_multiply_adds(channels1, channels2):
     """Multiply-adds per image of Net with conv1 -> channels1 and conv2 -> channels2, counted by PyTorch."""
     net = Net()
@@ -148,7 +140,7 @@ def check_lenet_multiply_adds(lenet_multiply_adds):
     hint = ("add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k "
             "(the maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.")
     for channels in ((6, 16), (3, 8), (12, 32), (1, 1), (16, 6)):
-        got, error = _answer(lenet_multiply_adds, *channels)
+        got, error = call(lenet_multiply_adds, *channels)
         if error:
             return report(False, "", f"{error}. Hint: {hint}")
         expected = _lenet_multiply_adds(*channels)
@@ -163,7 +155,7 @@ def check_receptive_field(receptive_field):
     hint = ("a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 "
             "widens it by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).")
     for layer, (_, size) in receptive_windows().items():
-        got, error = _answer(receptive_field, layer)
+        got, error = call(receptive_field, layer)
         if error:
             return report(False, "", f"{error}. Hint: {hint}")
         if got != size:
@@ -189,7 +181,7 @@ def check_most_confused(most_confused):
     hint = ("the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows "
             "are true classes and columns predicted ones: divmod(index, number of classes) gives (row, column).")
     for matrix, expected in _most_confused_cases():
-        got, error = _answer(most_confused, matrix.clone())
+        got, error = call(most_confused, matrix.clone())
         if error:
             return report(False, "", f"{error}. Hint: {hint}")
         try:
