@@ -1,5 +1,6 @@
 """utils.checks: verdicts, hints, and a learner's error never escaping as a traceback."""
 
+import pytest
 import torch
 
 from utils import checks
@@ -48,3 +49,33 @@ def test_check_cases_passes_a_right_answer_and_hints_on_a_wrong_one(capsys):
     out = capsys.readouterr().out
     assert out.count("✅") == 1 and out.count("❌") == 3
     assert "multiply x by itself" in out and "forget `return`" in out and "returned 3, expected 4" in out
+
+
+def test_a_prediction_within_tolerance_is_right_and_the_measured_value_is_shown(capsys):
+    assert checks.check_prediction(98, 100.0, "Because.", tolerance=0.05)
+    assert "measured value is 100" in capsys.readouterr().out
+
+
+def test_a_wrong_prediction_is_explained_by_its_known_mistake(capsys):
+    assert not checks.check_prediction(400, 9216, "Each of 16x24x24 inputs.", mistakes={400: "That is with pooling."})
+    out = capsys.readouterr().out
+    assert "❌" in out and "That is with pooling." in out and "9216" in out
+
+
+@pytest.mark.parametrize("guess", [..., "12", True, float("nan"), None, [3]])
+def test_a_prediction_that_is_no_number_is_not_yet(guess, capsys):
+    assert not checks.check_prediction(guess, 3, "")
+    assert "❌ Not yet." in capsys.readouterr().out
+
+
+def test_a_choice_is_judged_by_its_letter_with_each_option_explained(capsys):
+    options = {"A": "Right because.", "B": "Wrong because B."}
+    assert checks.check_choice(" a ", options, "A")
+    assert not checks.check_choice("B", options, "A")
+    assert "Wrong because B." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [..., "C", 1, None, "AB"])
+def test_a_choice_that_is_no_option_is_not_yet(answer, capsys):
+    assert not checks.check_choice(answer, {"A": "a", "B": "b"}, "A")
+    assert "one letter" in capsys.readouterr().out

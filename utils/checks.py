@@ -61,6 +61,35 @@ def compare(got, expected):
         f"expected {expected[where]:.4g}"
 
 
+def check_prediction(guess, measured, explain, tolerance=0.0, mistakes=None):
+    """A number the learner wrote down before running vs the measured one (within a relative `tolerance`).
+
+    Either way the measured value and `explain` are shown; `mistakes` maps a common wrong guess to why it is wrong.
+    """
+    if guess is ...:
+        return report(False, "", "write your prediction (a number) in place of `...`, then run the cell again.")
+    if isinstance(guess, bool) or not isinstance(guess, (int, float)) or guess != guess:
+        return report(False, "", f"a prediction is one number, got {type(guess).__name__} {guess!r}.")
+    ok = abs(guess - measured) <= tolerance * abs(measured)
+    why = (mistakes or {}).get(guess, "")
+    said = f"You predicted {guess:g}; the measured value is {measured:g}. "
+    return report(ok, said + explain, said + (f"{why} " if why else "") + explain)
+
+
+def check_choice(answer, options, correct):
+    """A multiple-choice answer (a letter) -> right or not, with the explanation of the option picked.
+
+    `options` maps each letter to its explanation: why it is right, or why it is wrong.
+    """
+    letters = ", ".join(options)
+    if answer is ...:
+        return report(False, "", f"write one letter ({letters}) in place of `...`, then run the cell again.")
+    picked = answer.strip().upper() if isinstance(answer, str) else None
+    if picked not in options:
+        return report(False, "", f"the answer should be one letter of {letters}, got {answer!r}.")
+    return report(picked == correct, options[picked], f"{picked}: {options[picked]}")
+
+
 def check_cases(function, cases, reference, praise, hint):
     """Compare function(*case) with reference(*case) on every case; report the first mismatch with a hint."""
     for case in cases:

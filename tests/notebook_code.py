@@ -1,0 +1,28 @@
+"""The functions a notebook defines, loaded for unit tests without running the notebook's cells."""
+
+import ast
+import json
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+
+
+def magic(line):
+    """A line of Python, with an IPython magic (%pip ...) replaced by `pass` at the same indent."""
+    stripped = line.lstrip()
+    return line[:len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line
+
+
+def definitions(name):
+    """notebooks/<name> -> a namespace holding its imports, functions and classes (nothing else runs)."""
+    cells = json.loads((NOTEBOOKS / name).read_text())["cells"]
+    namespace = {"__name__": f"notebook {name}"}
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        source = "\n".join(magic(line) for line in lines)
+        kept = [node for node in ast.parse(source).body if isinstance(node, KEPT)]
+        exec(compile(ast.Module(kept, type_ignores=[]), f"{name} cell {cell['id']}", "exec"), namespace)
+    return namespace
