@@ -6,7 +6,8 @@
 Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
 command adds the maintainers' tools (requirements-dev.txt) and an overlay with ipywidgets 7.7.1,
 the version Colab ships, to run the widget and utils tests a second time against it.
-Extra arguments go to pytest: `python3 run.py test -k pooling`.
+Extra arguments go on to the program each command starts: to JupyterLab
+(`python3 run.py lab --port 9999 --no-browser`) and to pytest (`python3 run.py test -k pooling`).
 """
 
 import hashlib
@@ -64,10 +65,14 @@ def install_ipywidgets7():
     stamp.write_text(" ".join(IPYWIDGETS7_PACKAGES))
 
 
-def lab():
+def as_root():
+    """["--allow-root"] when running as root (containers, CI), where Jupyter servers refuse to start without it."""
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def lab(args):
     install("requirements.txt")
-    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root)
+    run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root(), *args)
 
 
 def test(pytest_args):
@@ -81,11 +86,15 @@ def test(pytest_args):
         "-W", "ignore::DeprecationWarning", "tests/", env=env)
 
 
-if __name__ == "__main__":
-    command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
-    if command == "lab":
-        lab()
-    elif command == "test":
-        test(args)
-    else:
+COMMANDS = {"lab": lab, "test": test}
+
+
+def main(argv):
+    """Run the command named by argv[0] with the rest of argv as its extra arguments."""
+    if not argv or argv[0] not in COMMANDS:
         sys.exit(__doc__)
+    COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

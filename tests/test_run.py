@@ -1,0 +1,45 @@
+"""run.py: each command starts the right program and passes the learner's extra arguments on to it."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import run  # noqa: E402
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """The commands run.py would run, recorded instead of run (nothing is installed or started)."""
+    commands = []
+    monkeypatch.setattr(run, "install", lambda *requirements: None)
+    monkeypatch.setattr(run, "install_ipywidgets7", lambda: None)
+    monkeypatch.setattr(run, "run", lambda *command, **kwargs: commands.append([str(c) for c in command]))
+    return commands
+
+
+def test_lab_passes_extra_arguments_on_to_jupyterlab(started):
+    run.main(["lab", "--port", "9999", "--ip", "0.0.0.0", "--no-browser"])
+    [command] = started
+    assert command[1:3] == ["lab", run.FIRST_NOTEBOOK], command
+    assert command[-5:] == ["--port", "9999", "--ip", "0.0.0.0", "--no-browser"], command
+
+
+def test_lab_without_arguments_opens_the_first_notebook(started):
+    run.main(["lab"])
+    assert started[0][1:3] == ["lab", run.FIRST_NOTEBOOK]
+    assert started[0][3:] == run.as_root()
+
+
+def test_test_passes_extra_arguments_on_to_pytest(started):
+    run.main(["test", "-k", "pooling"])
+    assert started[0][1:3] == ["-m", "pytest"] and started[0][3:] == ["-k", "pooling"], started[0]
+
+
+@pytest.mark.parametrize("argv", [[], ["labb"], ["--port", "9999"]])
+def test_an_unknown_command_prints_the_usage(argv):
+    with pytest.raises(SystemExit) as stop:
+        run.main(argv)
+    assert "python3 run.py lab" in str(stop.value.code)
