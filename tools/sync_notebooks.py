@@ -2,7 +2,9 @@
 
 For each notebooks/NN_*.ipynb it strips outputs and execution counts, sets the python3 kernelspec,
 and writes three generated cells: navigation and the "Open in Colab" badge at the top, the guarded
-Colab setup cell after it, and navigation at the bottom. The repository URL and the pinned tag
+Colab setup cell after it, and navigation at the bottom. Every cell gets its slide type for the live
+slideshow (metadata.slideshow.slide_type), derived from the notebook's structure by
+tools/classroom.py; a cell's other metadata is dropped but its tags. The repository URL and the pinned tag
 come from pyproject.toml, the one place they live; README.md's Colab links are updated to match.
 `--check` changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too).
 """
@@ -12,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+import classroom
 import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +22,8 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 NAV_TOP, SETUP, NAV_BOTTOM = "navigation-top", "colab-setup", "navigation-bottom"
 GENERATED = {NAV_TOP, SETUP, NAV_BOTTOM}
+# The live slideshow (jupyterlab-rise): long slides scroll, start at the title, no animation to wait for.
+RISE = {"scroll": True, "center": False, "start_slideshow_at": "beginning", "transition": "none"}
 
 
 def project():
@@ -98,7 +103,9 @@ def synced(path, paths):
     top = f"{nav}\n\n{colab_badge(path.name)}"
     nb["cells"] = [cell("markdown", NAV_TOP, top), cell("code", SETUP, setup_source()), *body,
                    cell("markdown", NAV_BOTTOM, nav)]
-    nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    for c, kind in zip(nb["cells"], classroom.slide_types(nb["cells"], GENERATED)):
+        c["metadata"]["slideshow"] = {"slide_type": kind}
+    nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, "rise": RISE}
     nb["nbformat"], nb["nbformat_minor"] = 4, 5
     return nb
 
