@@ -92,7 +92,7 @@ def package_names(lines):
     for line in lines:
         line = line.split("#")[0].strip().lstrip("- ").strip()
         if line and not line.startswith(("-e", "-r", "name:", "channels", "dependencies", "pip", "conda-forge")):
-            names.add(re.split(r"[<>=!~ ]", line)[0].lower())
+            names.add(re.split(r"[<>=!~; ]", line)[0].lower().replace("_", "-"))
     return names
 
 
