@@ -1,5 +1,11 @@
 """utils.checks: verdicts, hints, and a learner's error never escaping as a traceback."""
 
+import signal
+import sys
+import threading
+from unittest.mock import ANY
+
+import numpy as np
 import pytest
 import torch
 
@@ -79,3 +85,151 @@ def test_a_choice_is_judged_by_its_letter_with_each_option_explained(capsys):
 def test_a_choice_that_is_no_option_is_not_yet(answer, capsys):
     assert not checks.check_choice(answer, {"A": "a", "B": "b"}, "A")
     assert "one letter" in capsys.readouterr().out
+
+
+# Answers compared by value and type: a wrong kind of answer is a ❌ with a hint, never a crash or a pass.
+
+def double(n):
+    return n * 2
+
+
+@pytest.mark.parametrize("answer", [torch.tensor([4.0, 4.0]), torch.tensor([4.0]), True, "4", [4], (4,), ANY,
+                                    float("nan"), float("inf"), 4.5, np.array([4]), torch.tensor(4.0 + 0j)])
+def test_a_number_expected_and_something_else_given_is_not_yet(answer, capsys):
+    assert not checks.check_cases(lambda n: answer, [(2,)], double, "", "double it")
+    out = capsys.readouterr().out
+    assert "❌ Not yet." in out and "expected" in out and "double it" in out
+
+
+@pytest.mark.parametrize("answer", [4, 4.0, np.int64(4), np.float32(4.0), torch.tensor(4), torch.tensor(4.0)])
+def test_any_kind_of_real_number_is_a_number(answer, capsys):
+    assert checks.check_cases(lambda n: answer, [(2,)], double, "", "")
+
+
+def test_a_vector_where_a_number_is_expected_names_what_came(capsys):
+    checks.check_cases(lambda n: torch.tensor([n, n]), [(2,)], double, "", "")
+    assert "it returned a torch.int64 tensor of shape (2,), expected one number (4)" in capsys.readouterr().out
+
+
+def test_floats_are_compared_with_a_tolerance_and_integers_exactly():
+    assert checks.compare(0.1 + 0.2, 0.3) == "" and checks.compare(torch.tensor(0.30001), 0.3) == ""
+    assert checks.compare(0.31, 0.3) == "it returned 0.31, expected 0.3"
+    assert checks.compare(400.0, 400) == "" and checks.compare(400.01, 400) != ""
+
+
+@pytest.mark.parametrize("answer, problem", [
+    (ANY, "expected a tensor, got _ANY"),
+    (torch.tensor([1, 2]), "the values are torch.int64, expected floating-point numbers"),
+    (torch.tensor([1.0, float("nan")]), "at index (1,) got nan, expected 2"),
+    (torch.tensor([float("inf"), 2.0]), "at index (0,) got inf, expected 1"),
+    (3.0, "expected a tensor, got float 3.0"),
+])
+def test_a_tensor_expected_needs_a_float_tensor_of_finite_right_values(answer, problem):
+    assert problem in checks.compare(answer, torch.tensor([1.0, 2.0]))
+
+
+def test_nan_is_right_only_where_nan_is_expected():
+    assert checks.compare(torch.tensor([float("nan"), 1.0]), torch.tensor([float("nan"), 1.0])) == ""
+
+
+def test_a_tuple_is_compared_item_by_item_without_crashing_on_tensors():
+    assert checks.compare((torch.tensor(1), 2), (1, 2)) == ""
+    assert checks.compare((torch.tensor([1, 1]), 2), (1, 2)).startswith("at position 0, it returned a torch")
+    assert "expected 2 values" in checks.compare(3, (1, 2))
+
+
+# The learner's function works on copies; the expected answer comes from untouched inputs.
+
+def softmax_in_place(z):
+    return z.sub_(z.max(-1, keepdim=True).values).exp_().div_(z.sum(-1, keepdim=True))
+
+
+def test_a_right_function_that_changes_its_input_is_right(capsys):
+    cases = [(torch.tensor([[1.0, 2.0, 3.0]]),)]
+    assert checks.check_cases(softmax_in_place, cases, lambda z: torch.softmax(z, -1), "", "")
+    assert cases[0][0].tolist() == [[1.0, 2.0, 3.0]], "the checker's own case stays as it was"
+
+
+def test_a_wrong_function_that_zeroes_its_input_is_wrong(capsys):
+    def zero_it(image, kernel):
+        image.zero_()
+        kernel[0].zero_()
+        return 0.0
+    cases = [(torch.ones(3, 3), [torch.ones(2)])]
+    assert not checks.check_cases(zero_it, cases, lambda image, kernel: image.sum() * kernel[0].sum(), "", "")
+    assert "it returned 0.0, expected 18.0" in capsys.readouterr().out
+
+
+def test_call_copies_tensors_in_lists_and_dicts_and_keeps_requires_grad():
+    x = torch.ones(2, requires_grad=True)
+    got, _ = checks.call(lambda args: args, {"a": [x]})
+    assert got["a"][0] is not x and got["a"][0].requires_grad and torch.equal(got["a"][0], x)
+
+
+# A function that never ends is stopped; every error of learner code is a hint; Ctrl-C still stops.
+
+def forever(n):
+    while True:
+        try:
+            n += 1
+        except Exception:  # a learner's catch-all does not hide the time limit
+            pass
+
+
+def test_a_loop_that_never_ends_is_stopped_with_a_clear_message(capsys):
+    assert not checks.check_cases(forever, [(1,)], double, "", "double it", seconds=0.2)
+    assert "with 1 your function did not finish within 0.2 s: is there a loop that never ends?" in \
+        capsys.readouterr().out
+
+
+def test_the_time_limit_puts_back_an_earlier_alarm_handler_and_timer():
+    def mine(signum, frame):
+        pass
+    before = signal.signal(signal.SIGALRM, mine)
+    signal.setitimer(signal.ITIMER_REAL, 100)
+    try:
+        assert checks.call(double, 2) == (4, None)
+        assert checks.call(forever, 1, seconds=0.1)[1].endswith("is there a loop that never ends?")
+        assert signal.getsignal(signal.SIGALRM) is mine and 90 < signal.getitimer(signal.ITIMER_REAL)[0] <= 100
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_outside_the_main_thread_a_trace_function_stops_the_loop_and_is_put_back():
+    results = []
+
+    def checker():
+        tracer = sys.gettrace()
+        results.append((checks.call(forever, 1, seconds=0.2), checks.call(double, 3), sys.gettrace() is tracer))
+    thread = threading.Thread(target=checker)
+    thread.start()
+    thread.join(30)
+    (slow, fine, restored), = results
+    assert slow[0] is None and "did not finish within 0.2 s" in slow[1] and fine == (6, None) and restored
+
+
+@pytest.mark.parametrize("error, name", [(SystemExit, "SystemExit"), (RecursionError, "RecursionError"),
+                                         (GeneratorExit, "GeneratorExit")])
+def test_any_error_of_learner_code_becomes_words(error, name):
+    def fail(n):
+        raise error("boom")
+    assert checks.call(fail, 1) == (None, f"with 1 it raised {name}: boom")
+
+
+def test_keyboard_interrupt_still_stops_the_cell():
+    def interrupted(n):
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        checks.call(interrupted, 1)
+
+
+@pytest.mark.parametrize("guess", [np.int64(9216), torch.tensor(9216), 9216.0])
+def test_a_prediction_may_be_any_kind_of_number(guess, capsys):
+    assert checks.check_prediction(guess, 9216, "")
+
+
+@pytest.mark.parametrize("guess", [float("inf"), ANY, torch.tensor([3.0])])
+def test_a_prediction_that_is_infinite_or_no_number_is_not_yet(guess, capsys):
+    assert not checks.check_prediction(guess, 3, "")
+    assert "a prediction is one number" in capsys.readouterr().out

@@ -1,10 +1,20 @@
 """Exercise checking: run the learner's code on cases, say right or wrong, and give a hint.
 
 A checker never raises on a wrong or unfinished answer: it prints a verdict and returns a bool,
-so a notebook with open exercises still runs top to bottom.
+so a notebook with open exercises still runs top to bottom. The learner's function gets copies of
+its arguments and a time limit; its answer is compared by value and by type.
 """
 
+import math
+import signal
+import sys
+import threading
+import time
+
+import numpy as np
 import torch
+
+SECONDS = 10  # how long a learner's function may run before the checker stops it
 
 
 class Verdict:
@@ -29,15 +39,78 @@ def report(ok, praise, hint):
     return Verdict(ok)
 
 
-def call(function, *args):
-    """The learner's function applied to args -> (result, None), or (None, what went wrong, a None result included)."""
+class TooSlow(BaseException):
+    """Raised inside the learner's function when its time is up (a BaseException: `except Exception` won't hide it)."""
+
+
+def call(function, *args, seconds=SECONDS):
+    """The learner's function on copies of args, stopped after `seconds` -> (result, None) or (None, what's wrong)."""
     try:
-        result = function(*args)
-    except Exception as error:  # noqa: BLE001 - any error in learner code becomes a hint
+        result = within(seconds, function, *copied(args))
+    except KeyboardInterrupt:  # the teacher's Stop button still stops the cell
+        raise
+    except TooSlow:
+        return None, f"with {describe(args)} your function did not finish within {seconds:g} s: " \
+            "is there a loop that never ends?"
+    except BaseException as error:  # noqa: BLE001 - any error in learner code (SystemExit too) becomes a hint
         return None, f"with {describe(args)} it raised {type(error).__name__}: {error}"
     if result is None:
         return None, f"with {describe(args)} it returned None (did you forget `return`?)"
     return result, None
+
+
+def copied(value):
+    """A deep copy of tensors and of the lists, tuples and dicts holding them; other values as they are."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().requires_grad_(value.requires_grad)
+    if isinstance(value, (list, tuple)):
+        return type(value)(copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    return value
+
+
+def within(seconds, function, *args):
+    """function(*args), raising TooSlow inside it after `seconds`.
+
+    SIGALRM where it exists and we are in the main thread (Linux, macOS, a Jupyter kernel): no cost while it runs.
+    Elsewhere (Windows, other threads) a trace function checks the clock at every line: slower, but it stops loops.
+    """
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        return _within_alarm(seconds, function, args)
+    return _within_trace(seconds, function, args)
+
+
+def _within_alarm(seconds, function, args):
+    def stop(signum, frame):
+        raise TooSlow
+
+    start = time.monotonic()
+    handler = signal.signal(signal.SIGALRM, stop)
+    outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if handler is None else handler)
+        if outer:  # someone else's timer was running: give back what is left of it (at once if it is due)
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3), interval)
+
+
+def _within_trace(seconds, function, args):
+    deadline = time.monotonic() + seconds
+
+    def check(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise TooSlow
+        return check
+
+    tracer = sys.gettrace()
+    sys.settrace(check)
+    try:
+        return function(*args)
+    finally:
+        sys.settrace(tracer)
 
 
 def describe(args):
@@ -45,18 +118,64 @@ def describe(args):
     return ", ".join(f"a tensor of shape {tuple(a.shape)}" if isinstance(a, torch.Tensor) else repr(a) for a in args)
 
 
+def what(value):
+    """What a value is, in a learner's words: 'a tensor of shape (3,)', 'the str '12'', ..."""
+    if isinstance(value, torch.Tensor):
+        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+    text = repr(value)
+    return f"{text if len(text) < 60 else text[:56] + ' ...'} (a {type(value).__name__})"
+
+
+def number(value):
+    """A real number (int, float, NumPy scalar or 0-d tensor, not a bool) as int or float; None for anything else."""
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not value.is_complex() and value.dtype != torch.bool:
+        value = value.item()
+    if isinstance(value, np.generic) and isinstance(value, (np.integer, np.floating)):
+        value = value.item()
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def compare(got, expected):
-    """What differs between two tensors ('' when they match): the type, the shape, or the values and where."""
+    """What differs between the learner's answer and the expected one ('' when they match), by type and value."""
     if got is None:
         return "it returned None (did you forget `return`?)"
+    if number(expected) is not None:
+        return _compare_numbers(got, number(expected))
+    if isinstance(expected, torch.Tensor):
+        return _compare_tensors(got, expected)
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"it returned {what(got)}, expected {len(expected)} values like {expected!r}"
+        problems = (f"at position {i}, {p}" for i, (g, e) in enumerate(zip(got, expected)) if (p := compare(g, e)))
+        return next(problems, "")
+    if type(got) is not type(expected) or got != expected:
+        return f"it returned {what(got)}, expected {expected!r}"
+    return ""
+
+
+def _compare_numbers(got, expected):
+    value = number(got)
+    if value is None:
+        return f"it returned {what(got)}, expected one number ({expected!r})"
+    if not math.isfinite(value) and math.isfinite(expected):
+        return f"it returned {value}, expected a finite number ({expected!r})"
+    if isinstance(expected, int) and value != expected or not math.isclose(value, expected, rel_tol=1e-4, abs_tol=1e-4):
+        return f"it returned {value!r}, expected {expected!r}"
+    return ""
+
+
+def _compare_tensors(got, expected):
     if not isinstance(got, torch.Tensor):
-        return f"expected a tensor, got {type(got).__name__}"
+        return f"expected a tensor, got {type(got).__name__}" + (f" {got!r}" if number(got) is not None else "")
     if got.shape != expected.shape:
         return f"the shape is {tuple(got.shape)}, expected {tuple(expected.shape)}"
+    if expected.is_floating_point() and not got.is_floating_point():
+        return f"the values are {got.dtype}, expected floating-point numbers ({expected.dtype})"
     got = got.detach().to(expected.dtype)
-    if torch.allclose(got, expected, atol=1e-4, rtol=1e-4):
+    wrong = ~torch.isclose(got, expected, atol=1e-4, rtol=1e-4, equal_nan=True)
+    if not wrong.any():
         return ""
-    where = tuple(int(i) for i in torch.unravel_index((got - expected).abs().argmax(), got.shape))
+    where = tuple(int(i) for i in wrong.nonzero()[0])
     return f"the shape is right but the values differ: at index {where} got {got[where]:.4g}, " \
         f"expected {expected[where]:.4g}"
 
@@ -68,11 +187,12 @@ def check_prediction(guess, measured, explain, tolerance=0.0, mistakes=None):
     """
     if guess is ...:
         return report(False, "", "write your prediction (a number) in place of `...`, then run the cell again.")
-    if isinstance(guess, bool) or not isinstance(guess, (int, float)) or guess != guess:
-        return report(False, "", f"a prediction is one number, got {type(guess).__name__} {guess!r}.")
-    ok = abs(guess - measured) <= tolerance * abs(measured)
-    why = (mistakes or {}).get(guess, "")
-    said = f"You predicted {guess:g}; the measured value is {measured:g}. "
+    value = number(guess)
+    if value is None or not math.isfinite(value):
+        return report(False, "", f"a prediction is one number, got {what(guess)}.")
+    ok = abs(value - measured) <= tolerance * abs(measured)
+    why = (mistakes or {}).get(value, "")
+    said = f"You predicted {value:g}; the measured value is {measured:g}. "
     return report(ok, said + explain, said + (f"{why} " if why else "") + explain)
 
 
@@ -90,16 +210,17 @@ def check_choice(answer, options, correct):
     return report(picked == correct, options[picked], f"{picked}: {options[picked]}")
 
 
-def check_cases(function, cases, reference, praise, hint):
-    """Compare function(*case) with reference(*case) on every case; report the first mismatch with a hint."""
+def check_cases(function, cases, reference, praise, hint, seconds=SECONDS):
+    """Compare function(*case) with reference(*case) on every case; report the first mismatch with a hint.
+
+    The reference runs first, on its own copies, so a learner's function that changes its inputs misleads nothing.
+    """
     for case in cases:
-        got, error = call(function, *case)
-        expected = reference(*case)
+        expected = reference(*copied(case))
+        got, error = call(function, *case, seconds=seconds)
         if error:
             return report(False, praise, f"{error}. Hint: {hint}")
-        problem = compare(got, expected) if isinstance(expected, torch.Tensor) else (
-            "" if got == expected else f"it returned {got!r}, expected {expected!r}"
-        )
+        problem = compare(got, expected)
         if problem:
             return report(False, praise, f"with {describe(case)}, {problem}. Hint: {hint}")
     return report(True, praise, hint)
