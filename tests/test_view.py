@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from utils import draw
-from utils.view import LiveView, Panel, SettingError, control_values, one_thread, sweep, uploaded_bytes
+from utils.view import LiveView, Panel, SettingError, control_values, one_thread, sweep, uploaded_bytes, uploaded_file
 
 
 class Squares(LiveView):
@@ -102,11 +102,12 @@ def test_sweep_walks_every_value_of_every_control_then_mixes():
     assert "n is 8: at most 6" in messages and "" in messages
 
 
-def test_uploaded_bytes_reads_ipywidgets_7_and_8_values():
-    assert uploaded_bytes({}) is None and uploaded_bytes(()) is None
+def test_uploaded_file_and_bytes_read_ipywidgets_7_and_8_values():
+    assert uploaded_bytes({}) is None and uploaded_bytes(()) is None and uploaded_file(()) == (None, None)
     seven = {"a.png": {"metadata": {"name": "a.png"}, "content": b"old"}, "b.png": {"metadata": {}, "content": b"new"}}
     eight = ({"name": "a.png", "content": memoryview(b"one")}, {"name": "b.png", "content": memoryview(b"two")})
     assert uploaded_bytes(seven) == b"new" and uploaded_bytes(eight) == b"two"
+    assert uploaded_file(seven) == ("b.png", b"new") and uploaded_file(eight) == ("b.png", b"two")
 
 
 def test_ipywidgets_is_the_version_this_run_was_built_for():

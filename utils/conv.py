@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import checks, draw, images
-from .view import LiveView, Panel, SettingError, uploaded_bytes
+from .view import LiveView, Panel, SettingError, uploaded_file
 
 # Classic hand-made 3x3 kernels, each a feature detector (rows are y, columns x).
 KERNELS = {
@@ -93,15 +93,15 @@ class KernelPlayground(LiveView):
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload")
         super().__init__(controls)
         self.widget.children[0].children += (self.upload,)  # beside the preset: not a setting to sweep
-        self.upload.observe(lambda change: self.use_upload(uploaded_bytes(change["new"])), names="value")
+        self.upload.observe(lambda change: self.use_upload(*uploaded_file(change["new"])[::-1]), names="value")
 
-    def use_upload(self, data):
-        """Use an uploaded file's bytes as the image (or show why not); gives the message or ''."""
+    def use_upload(self, data, name=None):
+        """Use an uploaded file's bytes as the image (or show why not, naming the file); gives the message or ''."""
         if data is None:
             return self.message
         try:
-            image = images.image_from_bytes(data, size=self.SIZE, gray=True)
-        except (TypeError, ValueError) as error:
+            image = images.image_from_bytes(data, size=self.SIZE, gray=True, name=name)
+        except (TypeError, ValueError) as error:  # every file that is no usable image (see image_from_bytes)
             self._upload_problem = f"Could not use that file: {error}. Still showing the previous image."
         else:
             self.images["upload"] = image

@@ -5,7 +5,7 @@ import io
 import matplotlib.cbook
 import numpy as np
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 MAX_UPLOAD_BYTES = 10 * 2**20
 MAX_UPLOAD_PIXELS = 40_000_000
@@ -18,35 +18,44 @@ def load_photo(size=None, gray=False):
         return _to_tensor(image, size, gray)
 
 
-def image_from_bytes(data, size=None, gray=False):
-    """An uploaded file's bytes -> (3, H, W) or (H, W) floats in [0, 1]; a clear error if it is no image."""
+def image_from_bytes(data, size=None, gray=False, name=None):
+    """An uploaded file's bytes -> (3, H, W) or (H, W) floats in [0, 1]; an error naming the file if it is no image."""
+    file = "the file" if name is None else f"the file {name!r}"
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"expected the file's bytes, got {type(data).__name__}")
     data = bytes(data)
     if len(data) == 0:
-        raise ValueError("the file is empty: expected a PNG or JPEG image")
+        raise ValueError(f"{file} is empty: expected a PNG or JPEG image")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(
-            f"the file is {len(data) / 2**20:.1f} MB: expected an image of at most "
-            f"{MAX_UPLOAD_BYTES // 2**20} MB"
-        )
+        raise ValueError(f"{file} is {len(data) / 2**20:.1f} MB: expected an image of at most "
+                         f"{MAX_UPLOAD_BYTES // 2**20} MB")
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_UPLOAD_PIXELS:
-                raise ValueError(f"the image is {image.width}x{image.height} pixels: too large to use here")
-            return _to_tensor(image, size, gray)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ValueError(f"could not read the file as an image (expected PNG or JPEG): {error}") from None
+            if image.width * image.height <= MAX_UPLOAD_PIXELS:
+                return _to_tensor(image, size, gray)
+    except Image.DecompressionBombError:  # over twice PIL's own limit: too large, as below
+        pass
+    except Exception:  # noqa: BLE001 - PIL raises SyntaxError, OSError, ValueError, struct.error... on a broken file
+        raise ValueError(f"could not read {file} as an image (expected a PNG or JPEG)") from None
+    raise ValueError(f"{file} is too large to use here: over {MAX_UPLOAD_PIXELS // 10**6} megapixels")
 
 
 def _to_tensor(image, size, gray):
-    """A PIL image -> (3, H, W) or (H, W) float tensor in [0, 1], its longer side resized to `size`."""
-    image = image.convert("L" if gray else "RGB")
+    """A PIL image (any mode, EXIF-rotated) -> (3, H, W) or (H, W) float tensor in [0, 1], longer side `size`."""
+    image = ImageOps.exif_transpose(image)  # a phone photo stands upright
+    if image.mode.startswith("I"):  # 16-bit greyscale: values up to 65535, kept as floats ("F") to lose nothing
+        image, top = Image.fromarray(np.asarray(image, dtype=np.float32)), 65535.0
+    else:
+        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:  # see-through parts on white
+            image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+        image, top = image.convert("L" if gray else "RGB"), 255.0
     if size is not None:
         scale = size / max(image.size)
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.BILINEAR)
-    array = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0)
-    return array if gray else array.permute(2, 0, 1).contiguous()
+    array = np.clip(np.asarray(image, dtype=np.float32) / top, 0, 1)
+    if array.ndim == 2 and not gray:
+        array = np.repeat(array[..., None], 3, axis=2)
+    return torch.from_numpy(array) if gray else torch.from_numpy(array).permute(2, 0, 1).contiguous()
 
 
 def to_gray(image):

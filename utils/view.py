@@ -147,10 +147,15 @@ def one_thread():
         torch.set_num_threads(threads)
 
 
+def uploaded_file(value):
+    """A FileUpload's value (ipywidgets 7: dict name -> file; 8: tuple of files) -> newest (name, bytes), or Nones."""
+    files = [{"name": name, **file} for name, file in value.items()] if isinstance(value, dict) else list(value)
+    return (files[-1]["name"], bytes(files[-1]["content"])) if files else (None, None)
+
+
 def uploaded_bytes(value):
-    """A FileUpload's value (ipywidgets 7: dict; 8: tuple of dicts) -> the newest file's bytes, or None."""
-    files = list(value.values()) if isinstance(value, dict) else list(value)
-    return bytes(files[-1]["content"]) if files else None
+    """A FileUpload's value -> the newest file's bytes, or None."""
+    return uploaded_file(value)[1]
 
 
 def control_values(control, most=25):
