@@ -1,5 +1,6 @@
 """utils.train: the training loop, evaluation, confusion matrix and checkpoints, against plain references."""
 
+import copy
 import inspect
 import json
 import math
@@ -169,3 +170,87 @@ def test_notebook_04_trains_with_the_defaults_the_benchmark_measures():
     defaults = inspect.signature(T.train).parameters
     for name, parameter in (("EPOCHS", "epochs"), ("BATCH_SIZE", "batch_size")):
         assert int(re.search(rf"^{name} = (\d+)", source, re.M).group(1)) == defaults[parameter].default, name
+
+
+@pytest.mark.parametrize("epochs, batch_size", [(1, 100), (2, 250), (1, 500), (4, 500), (1, 125), (3, 100)])
+def test_very_few_steps_still_train(small, epochs, batch_size):
+    # 1 epoch of 500 images at batch 125 is 4 steps: OneCycleLR used to divide by zero there.
+    net = fresh_net()
+    before = net.fc3.weight.clone()
+    history = T.train(net, small, epochs=epochs, batch_size=batch_size, show=False)
+    assert len(history.batch_loss) == epochs * math.ceil(500 / batch_size)
+    assert not torch.equal(net.fc3.weight, before)
+
+
+def test_a_diverging_loss_stops_training_and_says_lower_the_learning_rate(small):
+    with pytest.raises(FloatingPointError, match=r"diverged .* at step \d+ of epoch 1: lower the learning rate"):
+        T.train(fresh_net(), small, epochs=2, batch_size=50, lr=1e9, show=False)
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("epochs", 2.5, r"epochs \(the notebook's EPOCHS\) should be a whole number of at least 1, got 2.5"),
+    ("batch_size", "128", r"batch_size \(the notebook's BATCH_SIZE\) .* got '128'"),
+    ("epochs", True, "got True"),
+    ("lr", -0.01, "lr should be a positive number"),
+    ("lr", float("nan"), "lr should be a positive number"),
+    ("device", "gpu", "device should be 'cpu', 'cuda' or 'mps', got 'gpu'"),
+    ("device", 3.5, "device should be"),
+    ("device", "meta", "device should be 'cpu', 'cuda' or 'mps', got 'meta'"),
+    ("optimizer", "rmsprop", "optimizer should be 'adam' or 'sgd'"),
+])
+def test_bad_settings_are_refused_before_training_naming_them(small, setting, value, message):
+    net = fresh_net()
+    before = copy.deepcopy(net.state_dict())
+    with pytest.raises(ValueError, match=message):
+        T.train(net, small, show=False, **{setting: value})
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # nothing trained
+
+
+def test_a_missing_gpu_is_named_with_what_to_use_instead(small, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="device 'cuda' is not available on this computer: use 'cpu'"):
+        T.train(fresh_net(), small, device="cuda", show=False)
+
+
+def test_the_tutorials_recipe_is_sgd_with_momentum_at_a_constant_rate(small, monkeypatch):
+    rates = []
+    step = torch.optim.SGD.step
+    monkeypatch.setattr(torch.optim.SGD, "step", lambda self, *a: (rates.append(self.param_groups[0]["lr"]),
+                                                                   step(self, *a))[1])
+    T.train(fresh_net(), small, epochs=1, batch_size=100, lr=0.001, optimizer="sgd", show=False)
+    assert rates == [0.001] * 5
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated"])
+def test_loading_an_empty_or_truncated_checkpoint_names_the_file(tmp_path, content):
+    path = tmp_path / "lenet.pt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"{re.escape(str(path))} is not a readable checkpoint.*save_checkpoint"):
+        T.load_checkpoint(fresh_net(), path)
+
+
+def test_loading_a_half_written_checkpoint_names_the_file(tmp_path):
+    path = tmp_path / "lenet.pt"
+    T.save_checkpoint(fresh_net(), path)
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(ValueError, match="is not a readable checkpoint"):
+        T.load_checkpoint(fresh_net(), path)
+
+
+def test_saving_where_no_folder_can_be_made_names_the_path(tmp_path):
+    (tmp_path / "a file").write_text("not a folder")
+    path = tmp_path / "a file" / "lenet.pt"
+    with pytest.raises(OSError, match=f"could not save the checkpoint to {re.escape(str(path))}.*folder you can"):
+        T.save_checkpoint(fresh_net(), path)
+
+
+def test_saving_to_a_folder_without_write_permission_names_the_path(tmp_path, monkeypatch):
+    # As root chmod does not stop writes: simulate torch's own error for a read-only folder.
+    def refuse(*args, **kwargs):
+        raise RuntimeError("File data/lenet.pt cannot be opened.\n"
+                           "enforce fail at inline_container.cc: Permission denied")
+
+    monkeypatch.setattr(torch, "save", refuse)
+    path = tmp_path / "lenet.pt"
+    with pytest.raises(OSError, match=f"could not save the checkpoint to {re.escape(str(path))}: RuntimeError: File"):
+        T.save_checkpoint(fresh_net(), path)

@@ -42,39 +42,53 @@ def train_epoch(net, images, labels, optimizer, schedule, batch_size, generator,
         batch = order[start:start + batch_size]
         logits = net(normalize(images[batch]))
         loss = F.cross_entropy(logits, labels[batch])
+        losses.append(loss.item())
+        if not math.isfinite(losses[-1]):
+            raise FloatingPointError(f"the loss diverged (it became {losses[-1]}) at step {len(losses)}")
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         schedule.step()
-        losses.append(loss.item())
         correct += (logits.argmax(1) == labels[batch]).sum().item()
         if on_batch:
             on_batch(len(losses))
     return losses, correct / len(order)
 
 
-def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, show=True):
-    """Train net on data (a utils.data.Data) with Adam and a one-cycle learning rate -> History.
+def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, show=True, optimizer="adam"):
+    """Train net on data (a utils.data.Data) -> History; every setting is checked before any training.
 
+    optimizer="adam": Adam with a one-cycle learning rate peaking at lr (this series' recipe); "sgd": SGD with
+    momentum 0.9 at a constant lr (the PyTorch tutorial's, with lr=0.001 and batch_size=4).
     The batch order depends only on `seed`; the starting weights are whatever `net` holds. The net and the
     images are put in channels-last memory order (pixel by pixel, channels together), which PyTorch's CPU
     convolutions run faster (about 15% here); the results are the same up to rounding.
     """
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size should be at least 1, got {epochs} and {batch_size}")
+    device = check_settings(epochs, batch_size, lr, device, optimizer)
     net.to(device, memory_format=torch.channels_last)
     images = data.train_images.to(device).contiguous(memory_format=torch.channels_last)
     labels = data.train_labels.to(device)
     steps = math.ceil(len(labels) / batch_size)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * steps, pct_start=0.25)
+    if optimizer == "adam":
+        optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+        # Warm up for a quarter of the steps, and at least 1.5 steps: OneCycleLR divides by (warm-up steps - 1).
+        warmup = min(0.75, max(0.25, 1.5 / (epochs * steps)))
+        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * steps,
+                                                       pct_start=warmup)
+    else:
+        optimizer = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
+        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     generator = torch.Generator().manual_seed(seed)
     history = History()
     monitor = Monitor(epochs, steps) if show else None
     for epoch in range(epochs):
         start = time.perf_counter()
         on_batch = (lambda i, e=epoch: monitor.batch(e * steps + i)) if monitor else None
-        losses, train_accuracy = train_epoch(net, images, labels, optimizer, schedule, batch_size, generator, on_batch)
+        try:
+            losses, train_accuracy = train_epoch(net, images, labels, optimizer, schedule, batch_size, generator,
+                                                 on_batch)
+        except FloatingPointError as error:
+            raise FloatingPointError(f"{error} of epoch {epoch + 1}: lower the learning rate (lr={lr})") from None
         history.seconds.append((history.seconds[-1] if history.seconds else 0) + time.perf_counter() - start)
         history.batch_loss += losses
         history.train_accuracy.append(train_accuracy)
@@ -87,6 +101,29 @@ def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, s
     if monitor:
         monitor.close()
     return history
+
+
+def check_settings(epochs, batch_size, lr, device, optimizer):
+    """Refuse impossible training settings, naming the setting, the value and what is allowed -> the torch.device."""
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} (the notebook's {name.upper()}) should be a whole number of at least 1, "
+                             f"got {value!r}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
+        raise ValueError(f"lr should be a positive number such as 0.006, got {lr!r}")
+    if optimizer not in ("adam", "sgd"):
+        raise ValueError(f"optimizer should be 'adam' or 'sgd', got {optimizer!r}")
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device should be 'cpu', 'cuda' or 'mps', got {device!r}") from None
+    available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    if device.type not in available:
+        raise ValueError(f"device should be 'cpu', 'cuda' or 'mps', got {str(device)!r}")
+    if not available[device.type]:
+        raise ValueError(f"device {str(device)!r} is not available on this computer: use 'cpu' (the parameter "
+                         f"cell picks 'cuda' only when torch.cuda.is_available())")
+    return device
 
 
 @torch.no_grad()
@@ -121,8 +158,12 @@ def per_class_accuracy(matrix):
 def save_checkpoint(net, path):
     """Save net's weights (its state_dict) to path, making the folder if needed."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(net.state_dict(), path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(net.state_dict(), path)
+    except (OSError, RuntimeError) as error:
+        raise OSError(f"could not save the checkpoint to {path.resolve()}: {type(error).__name__}: "
+                      f"{str(error).splitlines()[0]}. Choose a folder you can write to") from None
 
 
 def load_checkpoint(net, path):
@@ -131,7 +172,12 @@ def load_checkpoint(net, path):
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path.resolve()}: train and save_checkpoint first")
     device = next(net.parameters()).device
-    net.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+    try:
+        weights = torch.load(path, map_location=device, weights_only=True)
+    except (EOFError, OSError, RuntimeError) as error:  # an UnpicklingError (not only tensors) says why itself
+        raise ValueError(f"{path.resolve()} is not a readable checkpoint: the file is empty, truncated or of another "
+                         f"kind ({type(error).__name__}). Save it again with save_checkpoint") from None
+    net.load_state_dict(weights)
     return net
 
 
