@@ -1,6 +1,7 @@
 """utils.lenet: feature maps, receptive fields, the feature-map explorer and notebook 04's exercise checks."""
 
 import re
+from unittest.mock import ANY
 
 import numpy as np
 import pytest
@@ -166,3 +167,85 @@ def test_the_receptive_field_checker_does_not_give_the_answers_away(capsys):
     L.check_receptive_field(lambda layer: {"conv1": 5, "pool1": 6}.get(layer, 99))
     out = capsys.readouterr().out
     assert "99" in out and not re.search(r"\b14\b", out)
+
+
+def test_the_most_confused_reference_finds_each_planted_mistake():
+    for matrix, expected in L._most_confused_cases():
+        assert L.most_confused_reference(matrix) == expected
+
+
+def forever(*args):
+    while True:
+        pass
+
+
+def clears_its_input(matrix):
+    answer = right_most_confused(matrix.clone())
+    matrix.zero_()  # a function that changes its input must not change what the checker expects
+    return answer
+
+
+HOSTILE = {
+    "a vector": lambda *args: torch.tensor([651_720.0, 5.0]),
+    "a string": lambda *args: "651720",
+    "ANY": lambda *args: ANY,
+    "a list": lambda *args: [5],
+    "NaN": lambda *args: float("nan"),
+}
+
+
+@pytest.mark.parametrize("checker", [L.check_lenet_multiply_adds, L.check_receptive_field, L.check_most_confused])
+@pytest.mark.parametrize("answer", list(HOSTILE), ids=list(HOSTILE))
+def test_checkers_refuse_wrong_types_with_a_hint_and_never_crash(capsys, checker, answer):
+    assert not checker(HOSTILE[answer])
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Not yet.") and "Hint:" in out, out
+
+
+@pytest.mark.parametrize("checker", [L.check_lenet_multiply_adds, L.check_receptive_field, L.check_most_confused])
+def test_checkers_stop_a_function_that_never_returns(capsys, monkeypatch, checker):
+    monkeypatch.setattr(L.call, "__kwdefaults__", {"seconds": 0.2})
+    monkeypatch.setattr(L.check_cases, "__defaults__", (0.2,))
+    assert not checker(forever)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Not yet.") and "did not finish" in out, out
+
+
+def test_the_confusion_checker_is_not_misled_by_a_function_that_changes_its_input(capsys):
+    assert L.check_most_confused(clears_its_input)
+    assert not L.check_most_confused(lambda m: (m.zero_(), (0, 0))[1])
+    assert capsys.readouterr().out.count("❌") == 1
+
+
+def test_the_conv2_prediction_reveals_the_measured_count_and_explains_the_4x_guess(capsys):
+    assert L.conv2_multiply_adds(32) == 16 * 10 * 10 * 6 * 25  # the table's conv2 row
+    assert L.conv2_multiply_adds(64) == 16 * 26 * 26 * 6 * 25
+    assert not L.check_conv2_prediction(...)
+    assert "in place of `...`" in capsys.readouterr().out
+    assert not L.check_conv2_prediction(4 * 240_000)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and "1,622,400" in out and "loses 4 rows" in out
+    for hostile in ("1622400", torch.tensor([1_622_400, 1]), ANY, float("inf")):
+        assert not L.check_conv2_prediction(hostile)
+        assert capsys.readouterr().out.startswith("❌ Not yet.")
+    assert L.check_conv2_prediction(1_622_400)
+    assert capsys.readouterr().out.startswith("✅ Right!")
+
+
+def test_the_softmax_question_explains_every_option(capsys):
+    assert not L.check_no_softmax(...)
+    assert capsys.readouterr().out.startswith("❌ Not yet.")
+    for letter in "BCD":
+        assert not L.check_no_softmax(letter.lower())
+        assert L.NO_SOFTMAX[letter] in capsys.readouterr().out
+    for hostile in ("E", 1, ANY, None):
+        assert not L.check_no_softmax(hostile)
+        assert capsys.readouterr().out.startswith("❌ Not yet.")
+    assert L.check_no_softmax("A")
+    assert capsys.readouterr().out.startswith("✅ Right!")
+
+
+def test_the_softmax_questions_right_answer_is_what_pytorch_does():
+    logits, target = torch.randn(8, 10), torch.randint(0, 10, (8,))
+    torch.testing.assert_close(F.cross_entropy(logits, target), F.nll_loss(F.log_softmax(logits, 1), target))
+    assert torch.equal(torch.softmax(logits, 1).argmax(1), logits.argmax(1))  # option C is wrong

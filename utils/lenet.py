@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from . import draw
-from .checks import call, report
+from .checks import call, check_cases, check_choice, check_prediction, compare, report, what
 from .data import OFFLINE_CLASSES, make_shapes, normalize
 from .net import Net
 from .view import LiveView, Panel
@@ -139,15 +139,8 @@ def check_lenet_multiply_adds(lenet_multiply_adds):
     """Exercise: lenet_multiply_adds(channels1, channels2) -> multiply-adds per image of a Net with those channels."""
     hint = ("add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k "
             "(the maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.")
-    for channels in ((6, 16), (3, 8), (12, 32), (1, 1), (16, 6)):
-        got, error = call(lenet_multiply_adds, *channels)
-        if error:
-            return report(False, "", f"{error}. Hint: {hint}")
-        expected = _lenet_multiply_adds(*channels)
-        if got != expected:
-            return report(False, "", f"lenet_multiply_adds{channels} gave {got!r}, but PyTorch counts {expected:,}. "
-                                     f"Hint: {hint}")
-    return report(True, "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.", hint)
+    return check_cases(lenet_multiply_adds, ((6, 16), (3, 8), (12, 32), (1, 1), (16, 6)), _lenet_multiply_adds,
+                       "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.", hint)
 
 
 def check_receptive_field(receptive_field):
@@ -158,10 +151,54 @@ def check_receptive_field(receptive_field):
         got, error = call(receptive_field, layer)
         if error:
             return report(False, "", f"{error}. Hint: {hint}")
-        if got != size:
-            return report(False, "", f"receptive_field({layer!r}) gave {got!r}: not the side of the window of input "
-                                     f"pixels that one {layer} unit sees. Hint: {hint}")
+        if compare(got, size):  # the expected size is not shown: it is the answer
+            return report(False, "", f"receptive_field({layer!r}) gave {what(got)}: not the side of the window of "
+                                     f"input pixels that one {layer} unit sees. Hint: {hint}")
     return report(True, "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.", hint)
+
+
+def conv2_multiply_adds(side):
+    """Multiply-adds of Net's conv2 for one side x side input image, counted by PyTorch on Net's own layers."""
+    net = Net()
+    with torch.no_grad():
+        pooled = net.pool(net.conv1(torch.zeros(1, 3, side, side)))
+        with FlopCounterMode(display=False) as counter:
+            net.conv2(pooled)
+    return counter.get_total_flops() // 2
+
+
+def check_conv2_prediction(guess):
+    """Exercise (predict, then check): conv2's multiply-adds per image for 64x64 input images instead of 32x32."""
+    small, large = conv2_multiply_adds(32), conv2_multiply_adds(64)
+    conv1, pool1 = 64 - 4, (64 - 4) // 2
+    side = pool1 - 4
+    mistakes = {
+        4 * small: "Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and columns "
+                   "at any size.",
+        small: f"{small:,} is conv2's count for 32x32 images: the maps grow with the image.",
+    }
+    explain = (f"64x64 -> conv1 {conv1}x{conv1} -> pool {pool1}x{pool1} -> conv2 {side}x{side}: "
+               f"16 x {side} x {side} x 6 x 5 x 5 = {large:,}, {large / small:.2f}x the 32x32 count ({small:,}), "
+               f"not 4x: the 4 rows and columns each 5x5 kernel loses weigh less in a bigger image. (fc1 would need "
+               f"{16 * (side // 2) ** 2} inputs, not 400: Net itself refuses 64x64 images.)")
+    return check_prediction(guess, large, explain, mistakes=mistakes)
+
+
+NO_SOFTMAX = {
+    "A": "Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in forward "
+         "would be applied twice, squashing the scores and slowing learning. Probabilities are read with softmax after "
+         "the net.",
+    "B": "Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not the "
+         "reason.",
+    "C": "Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the same "
+         "with or without it: the cell on logits and probabilities asserts it.",
+    "D": "fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar chart).",
+}
+
+
+def check_no_softmax(answer):
+    """Exercise (why): the letter of the reason Net's forward ends with fc3 and no softmax."""
+    return check_choice(answer, NO_SOFTMAX, "A")
 
 
 def _most_confused_cases():
@@ -176,20 +213,16 @@ def _most_confused_cases():
     return cases
 
 
+def most_confused_reference(matrix):
+    """(C, C) confusion matrix -> (true class, predicted class) of its largest off-diagonal count."""
+    mistakes = matrix - torch.diag(matrix.diag())
+    return divmod(int(mistakes.argmax()), len(matrix))
+
+
 def check_most_confused(most_confused):
     """Exercise: most_confused(matrix) -> (true class, predicted class) of the largest mistake count."""
     hint = ("the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows "
             "are true classes and columns predicted ones: divmod(index, number of classes) gives (row, column).")
-    for matrix, expected in _most_confused_cases():
-        got, error = call(most_confused, matrix.clone())
-        if error:
-            return report(False, "", f"{error}. Hint: {hint}")
-        try:
-            pair = tuple(int(v) for v in got)
-        except (TypeError, ValueError):
-            return report(False, "", f"it returned {got!r}: expected a pair (true class, predicted class). "
-                                     f"Hint: {hint}")
-        if pair != expected:
-            return report(False, "", f"for a {len(matrix)}x{len(matrix)} matrix whose biggest mistake is row "
-                                     f"{expected[0]}, column {expected[1]}, you gave {pair}. Hint: {hint}")
-    return report(True, "That pair is where to look first: show a few of those images and see why.", hint)
+    cases = [(matrix,) for matrix, _ in _most_confused_cases()]
+    return check_cases(most_confused, cases, most_confused_reference,
+                       "That pair is where to look first: show a few of those images and see why.", hint)
