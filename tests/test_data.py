@@ -7,10 +7,13 @@ network: `urlopen` in utils.data is replaced for every test, by default with one
 
 import hashlib
 import io
+import json
+import os
 import pickle
 import ssl
 import tarfile
 import urllib.error
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -340,3 +343,41 @@ def test_a_truncated_batch_file_is_caught_even_past_the_md5_check(tmp_path, monk
 def test_cifar10_without_download_says_it_is_missing(tmp_path):
     with pytest.raises(D.CifarUnavailable, match="downloading was not allowed"):
         D.cifar10_data(tmp_path, download=False)
+
+
+def notebook_04_cells(*ids):
+    """The source of notebook 04's cells with these ids, joined (its parameter and data cells)."""
+    cells = {c.get("id"): "".join(c["source"]) for c in json.loads(NOTEBOOK_04.read_text())["cells"]}
+    return "\n".join(cells[i] for i in ids)
+
+
+NOTEBOOK_04 = Path(__file__).resolve().parent.parent / "notebooks" / "04_lenet_end_to_end.ipynb"
+
+
+def test_the_tests_run_notebooks_on_the_offline_set():
+    assert os.environ["CNN_LAYERS_DATASET"] in D.DATASETS  # set by conftest.py unless the caller chose
+
+
+@pytest.mark.parametrize("environment, expected", [(None, "auto"), ("offline", "offline"), ("cifar10", "cifar10")])
+def test_notebook_04_reads_its_dataset_from_the_environment(monkeypatch, environment, expected):
+    if environment is None:
+        monkeypatch.delenv("CNN_LAYERS_DATASET", raising=False)
+    else:
+        monkeypatch.setenv("CNN_LAYERS_DATASET", environment)
+    namespace = {}
+    exec(notebook_04_cells("8c2017d3"), namespace)
+    assert namespace["DATASET"] == expected
+
+
+@pytest.mark.parametrize("fake_cifar, strict", [(True, False), (False, True)])
+def test_notebook_04_asserts_strictly_only_on_the_offline_set(tmp_path, monkeypatch, trust_batches, capsys,
+                                                              fake_cifar, strict):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CNN_LAYERS_DATASET", "cifar10" if fake_cifar else "offline")
+    if fake_cifar:
+        write_fake_cifar(tmp_path / "data")
+    namespace = {"OFFLINE_NAME": D.OFFLINE_NAME, "load_data": D.load_data}
+    exec(notebook_04_cells("8c2017d3", "8463e5b2"), namespace)
+    assert namespace["data"].name == ("CIFAR-10" if fake_cifar else D.OFFLINE_NAME)
+    assert namespace["STRICT"] is strict
+    assert ("strict (offline set)" in capsys.readouterr().out) is strict
