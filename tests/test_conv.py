@@ -6,6 +6,7 @@ import io
 import itertools
 import re
 from pathlib import Path
+from unittest import mock
 
 import ipywidgets
 import numpy as np
@@ -286,22 +287,27 @@ def broken(*args):
 
 
 RIGHT_AND_WRONG = {
-    conv.check_output_pixel: (
-        lambda x, w, r, c, s: F.conv2d(x[None, None], w[None, None], stride=s)[0, 0, r, c].item(),
-        [lambda x, w, r, c, s: (x[r:r + len(w), c:c + len(w)] * w).sum(),  # forgets the stride
-         lambda x, w, r, c, s: (x[r * s:r * s + len(w), c * s:c * s + len(w)] * w.flip(0, 1)).sum()]),  # flips
     conv.check_same_padding: (
         lambda k, d: d * (k - 1) // 2,
         [lambda k, d: k // 2, lambda k, d: d * (k - 1)]),  # forgets dilation; total instead of per side
-    conv.check_horizontal_edge_kernel: (
-        lambda: conv.kernel("sobel y"),
-        [lambda: conv.kernel("sobel x"), lambda: torch.ones(3, 3), lambda: torch.zeros(3, 3),
-         lambda: torch.ones(5, 5), lambda: [[1, 2, 1], [0, 0, 0], [-1, -2, -1]]]),
-    conv.check_conv_parameters: (
-        lambda c_in, c_out, k, bias: c_out * c_in * k * k + (c_out if bias else 0),
-        [lambda c_in, c_out, k, bias: c_out * c_in * k * k + c_out,  # bias always
-         lambda c_in, c_out, k, bias: c_out * k * k + c_out * bias]),  # forgets the input channels
+    conv.check_diagonal_edge_kernel: (
+        lambda: torch.tensor([[-2.0, -1, 0], [-1, 0, 1], [0, 1, 2]]),
+        [lambda: conv.kernel("sobel x"), lambda: conv.kernel("sobel y"), lambda: torch.ones(3, 3),
+         lambda: torch.zeros(3, 3), lambda: torch.ones(5, 5), lambda: [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]],
+         lambda: torch.tensor([[-1.0, 0, 1], [0, 0, 0], [1, 0, -1]]),  # answers both diagonals
+         lambda: torch.full((3, 3), float("nan")),
+         lambda: torch.tensor([[-2.0, -1, 0], [-1, 0, 1], [0, 1, float("inf")]]),
+         lambda: torch.ones(3, 3, dtype=torch.bool)]),
+    conv.check_receptive_field: (
+        lambda layers: 1 + sum(d * (k - 1) * int(np.prod([s for _, s, _ in layers[:i]])) for i, (k, _, d) in
+                               enumerate(layers)),
+        [lambda layers: 1 + sum(k - 1 for k, _, _ in layers),  # forgets the jump
+         lambda layers: 1 + sum((k - 1) * int(np.prod([s for _, s, _ in layers[:i]]))
+                                for i, (k, _, _) in enumerate(layers)),  # forgets dilation
+         lambda layers: torch.tensor([16.0, 16.0])]),  # a vector where a number is expected
 }
+HOSTILE = [lambda *args: torch.ones(3), lambda *args: "16", lambda *args: mock.ANY, lambda *args: float("nan"),
+           lambda *args: [a.zero_() for a in args if isinstance(a, torch.Tensor)] and 0.0]
 
 
 @pytest.mark.parametrize("checker", RIGHT_AND_WRONG, ids=lambda c: c.__name__)
@@ -309,16 +315,59 @@ def test_checkers_pass_right_answers_and_hint_at_wrong_ones(checker):
     right, wrongs = RIGHT_AND_WRONG[checker]
     ok, said = verdict(checker, right)
     assert ok and said.startswith("✅"), said
-    for wrong in [*wrongs, unfinished, broken]:
+    for wrong in [*wrongs, *HOSTILE, unfinished, broken]:
         ok, said = verdict(checker, wrong)
-        assert not ok and said.startswith("❌ Not yet.") and len(said) > 40, said
+        assert not ok and said.startswith("❌ Not yet.") and len(said) > 40, (wrong, said)
     assert "return" in verdict(checker, unfinished)[1]  # a stub still holding `...` gets a polite nudge
     assert "IndexError" in verdict(checker, broken)[1]
 
 
-def test_horizontal_edge_hints_name_the_problem():
-    said = lambda kernel: verdict(conv.check_horizontal_edge_kernel, lambda: kernel)[1]
-    assert "vertical edges instead" in said(conv.kernel("sobel x"))
-    assert "also responds to vertical" in said(conv.kernel("laplacian"))
-    assert "sum to 0" in said(conv.kernel("sobel y") + 0.5)
+def test_diagonal_edge_hints_name_the_problem():
+    said = lambda kernel: verdict(conv.check_diagonal_edge_kernel, lambda: kernel)[1]
+    assert "almost) nothing" in said(torch.tensor([[0.0, 1, 2], [-1, 0, 1], [-2, -1, 0]]))  # the other diagonal only
+    assert "other diagonal" in said(conv.kernel("sobel y"))
+    assert "sum to 0" in said(torch.tensor([[-2.0, -1, 0], [-1, 0, 1], [0, 1, 2]]) + 0.5)
     assert "(3, 3) tensor" in said(torch.ones(5, 5))
+    assert "nan or inf" in said(torch.full((3, 3), float("nan")))
+    assert "nan or inf" in said(torch.tensor([[-2.0, -1, 0], [-1, 0, 1], [0, 1, float("inf")]]))
+
+
+def test_receptive_field_reference_agrees_with_the_two_dimensional_picture():
+    x = torch.zeros(1, 1, 40, 40, requires_grad=True)  # Net's stack in 2D, as the notebook draws it
+    y = F.avg_pool2d(F.conv2d(F.avg_pool2d(F.conv2d(x, torch.ones(1, 1, 5, 5)), 2), torch.ones(1, 1, 5, 5)), 2)
+    y[0, 0, 0, 0].backward()
+    rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten()
+    assert conv.receptive_field_by_autograd([(5, 1, 1), (2, 2, 1), (5, 1, 1), (2, 2, 1)]) == len(rows) == 16
+    assert conv.receptive_field_by_autograd([(3, 1, 2)]) == 5  # a dilated kernel spans d(k-1)+1 pixels
+
+
+@pytest.mark.parametrize("guess, words", [(10, "✅ Right!"), (11, "Rounding up"), (30, "stride 1"), (..., "prediction"),
+                                          ("10", "one number"), (float("nan"), "one number"), (mock.ANY, "one number")])
+def test_stride_prediction_reveals_the_measured_size_and_explains_mistakes(guess, words):
+    ok, said = verdict(conv.check_stride_prediction, guess)
+    assert bool(ok) == (guess == 10 and isinstance(guess, int)) and words in said, said
+    if isinstance(guess, int):
+        assert "measured value is 10" in said
+
+
+@pytest.mark.parametrize("answer", ["A", "b", "C", "D", "E", ..., 1, mock.ANY])
+def test_why_parameters_explains_every_option(answer):
+    ok, said = verdict(conv.check_why_parameters, answer)
+    assert bool(ok) == (answer == "A" and isinstance(answer, str))
+    if isinstance(answer, str) and answer.upper() in conv.WHY_OPTIONS:
+        assert conv.WHY_OPTIONS[answer.upper()] in said
+    assert all(len(why) > 40 for why in conv.WHY_OPTIONS.values())  # every option, right or wrong, is explained
+
+
+# ---------------------------------------------------------------------------------------------- kernel playground: NaN
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("-nan")])
+def test_a_nan_weight_typed_in_the_playground_is_said_in_the_widget(value):
+    view = conv.KernelPlayground()
+    before = pictures(view)
+    view.controls["w12"].value = value  # typed in the box (the browser sends it as is)
+    message = view.message
+    assert "w12" in message and "not a number" in message and isinstance(view.error, SettingError)
+    assert pictures(view) == before
+    assert view.update(w12=1.0) == ""

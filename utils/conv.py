@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import checks, draw, images
+from . import checks, draw, guard, images
 from .view import LiveView, Panel, SettingError, uploaded_file
 
 # Classic hand-made 3x3 kernels, each a feature detector (rows are y, columns x).
@@ -31,13 +31,52 @@ def kernel(name):
     return torch.tensor(KERNELS[name], dtype=torch.float32)
 
 
-def output_size(n, kernel_size, padding=0, stride=1, dilation=1):
-    """Output length along one axis (ints -> int): floor((n + 2p - d(k-1) - 1) / s) + 1; <= 0 means impossible."""
+def sizes(n, kernel_size, padding=0, stride=1, dilation=1):
+    """Refuse what is not an output-size setting (ints, each at least its low end) with an error naming it."""
     for name, value, low in [("n", n, 1), ("kernel_size", kernel_size, 1), ("padding", padding, 0),
                              ("stride", stride, 1), ("dilation", dilation, 1)]:
-        if not isinstance(value, int) or value < low:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"{name} should be an int >= {low}, got {value!r}")
+
+
+def output_size(n, kernel_size, padding=0, stride=1, dilation=1):
+    """Output length along one axis (ints -> int): floor((n + 2p - d(k-1) - 1) / s) + 1; <= 0 means impossible."""
+    sizes(n, kernel_size, padding, stride, dilation)
     return (n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+def conv_arguments(x, weight, bias, stride, padding, dilation):
+    """A conv2d's arguments -> (x as (N, C, H, W), True if unbatched, stride, padding, dilation as pairs).
+
+    Padding comes back as ("same", "same") or a pair of ints. Anything F.conv2d refuses, or that the notebook's
+    versions do not support, is refused with an error saying what is expected.
+    """
+    x, unbatched = guard.batched(x)
+    if not isinstance(weight, torch.Tensor) or weight.dim() != 4:
+        raise ValueError(f"weight should be a tensor of shape (out_channels, in_channels, kh, kw), "
+                         f"got {getattr(weight, 'shape', type(weight).__name__)}")
+    if weight.dtype != x.dtype or (bias is not None and getattr(bias, "dtype", None) != x.dtype):
+        raise TypeError(f"x, weight and bias should have the same dtype, got {x.dtype}, {weight.dtype} and "
+                        f"{getattr(bias, 'dtype', type(bias).__name__)}")
+    if weight.shape[1] != x.shape[1]:
+        raise ValueError(f"weight expects {weight.shape[1]} input channels but x has {x.shape[1]} "
+                         "(groups are not supported here: use F.conv2d)")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ValueError(f"bias should have shape ({weight.shape[0]},), one per kernel, got {tuple(bias.shape)}")
+    stride, dilation = guard.pair(stride, "stride", low=1), guard.pair(dilation, "dilation", low=1)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise ValueError(f"padding should be 'same', 'valid', an int or a pair of ints, got {padding!r}")
+        if padding == "same" and stride != (1, 1):
+            raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {stride}")
+        padding = ("same", "same") if padding == "same" else (0, 0)
+    else:
+        padding = guard.pair(padding, "padding")
+        for axis, n, k, p, d in zip(("height", "width"), x.shape[2:], weight.shape[2:], padding, dilation):
+            if n + 2 * p < d * (k - 1) + 1:
+                raise ValueError(f"the kernel spans d·(k−1)+1 = {d * (k - 1) + 1} pixels in {axis}, more than "
+                                 f"the padded input's {n + 2 * p}: use a smaller kernel or more padding")
+    return x, unbatched, stride, padding, dilation
 
 
 def taps(index, kernel_size, stride=1, dilation=1):
@@ -131,6 +170,9 @@ class KernelPlayground(LiveView):
         if image not in self.images:
             raise SettingError("No image uploaded yet: click Upload to choose a PNG or JPEG, or pick 'photo'.")
         w = self._fill_weights(preset)
+        if not torch.isfinite(w).all():
+            bad = ", ".join(n for n, v in zip(WEIGHTS, w.flatten().tolist()) if v != v or abs(v) == float("inf"))
+            raise SettingError(f"The weight {bad} is not a number: type a number between -10 and 10 in its box.")
         self.feature_map = F.conv2d(self.images[image][None, None], w[None, None], padding=1)[0, 0]
         total, low, high = w.sum().item(), self.feature_map.min().item(), self.feature_map.max().item()
         shown = stretch(self.feature_map) if show == "signed" else self.feature_map.clamp(0, 1)
@@ -260,26 +302,31 @@ class ShapeCalculator(LiveView):
 # Exercise checks: each prints ✅ or ❌ with a hint and returns a bool, never raising.
 
 
-def _scalar(function):
-    """Wrap a learner's function so a plain number comes back as a 0-d tensor (compared with a tolerance)."""
-    def wrapped(*args):
-        got = function(*args)
-        return torch.tensor(float(got)) if isinstance(got, (int, float, np.number)) else got
-    return wrapped
+def check_stride_prediction(guess):
+    """Check a prediction: the output size of Conv2d(3, 6, 5, stride=3, padding=1) on a 3x32x32 image."""
+    measured = F.conv2d(torch.zeros(1, 3, 32, 32), torch.zeros(6, 3, 5, 5), stride=3, padding=1).shape[-1]
+    return checks.check_prediction(
+        guess, measured,
+        explain="(32 + 2·1 − 5) / 3 = 9.67, floored to 9, plus 1 for the first position: 10 rows and 10 columns.",
+        mistakes={11: "Rounding up counts a window that would run past the padded edge.",
+                  9: "The +1 counts the first window, at position 0.",
+                  30: "That is stride 1: stride 3 keeps every third position."})
 
 
-def check_output_pixel(output_pixel):
-    """Check output_pixel(image (H, W), weight (k, k), row, col, stride) -> one output value, against F.conv2d."""
-    g = torch.Generator().manual_seed(1)
-    cases = [(torch.arange(25.0).view(5, 5), torch.tensor([[1.0, 0, -1]] * 3), 1, 2, 1)]
-    for k, stride, row, col in [(3, 2, 1, 0), (2, 1, 3, 2), (3, 3, 1, 1), (1, 2, 2, 3)]:
-        cases.append((torch.randn(8, 8, generator=g), torch.randn(k, k, generator=g), row, col, stride))
-    reference = lambda x, w, row, col, s: F.conv2d(x[None, None], w[None, None], stride=s)[0, 0, row, col]
-    return checks.check_cases(
-        _scalar(output_pixel), cases, reference,
-        praise="One output pixel is one dot product: the kernel times the patch under it, summed.",
-        hint="the patch starts at input row row·stride and column col·stride and is k×k; "
-             "multiply it element by element with the kernel and sum (no flipping).")
+WHY_OPTIONS = {
+    "A": "Right: one kernel (3·5·5 weights and a bias per output map) is reused at every position, so more "
+         "positions reuse the same numbers.",
+    "B": "No: convolution takes any size; a larger image simply gives a larger feature map (try the shape "
+         "calculator). Nothing is resized.",
+    "C": "No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its own "
+         "weights at each position, so its count grows with the number of positions (section 5).",
+    "D": "No: padding changes the output size, not the number of weights; conv1 has no padding at all.",
+}
+
+
+def check_why_parameters(answer):
+    """Check a letter: why conv1's parameter count does not depend on the image size."""
+    return checks.check_choice(answer, WHY_OPTIONS, correct="A")
 
 
 def check_same_padding(same_padding):
@@ -295,38 +342,64 @@ def check_same_padding(same_padding):
              "PyTorch pads each side, so put half of that on each side.")
 
 
-def check_horizontal_edge_kernel(horizontal_edge_kernel):
-    """Check horizontal_edge_kernel() -> a (3, 3) kernel: strong on horizontal edges, ~0 on vertical ones and flat."""
-    praise = "It fires where brightness changes from top to bottom, and stays silent on flat areas and vertical edges."
-    w, error = checks.call(horizontal_edge_kernel)
+def edge_responses(w, size=12):
+    """(3, 3) kernel -> its largest |response| on a flat patch and on step edges of four directions, by name."""
+    rows, cols = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    steps = {"flat": torch.full((size, size), 0.5), "horizontal": (rows >= size // 2).float(),
+             "vertical": (cols >= size // 2).float(), "diagonal": (rows + cols >= size).float(),
+             "other diagonal": (rows - cols >= 0).float()}
+    return {name: F.conv2d(image[None, None], w.float()[None, None])[0, 0].abs().max().item()
+            for name, image in steps.items()}
+
+
+def check_diagonal_edge_kernel(diagonal_edge_kernel):
+    """Check diagonal_edge_kernel() -> a (3, 3) kernel: strong where dark top-left meets bright bottom-right.
+
+    It must stay silent on flat areas and on edges along the other diagonal (dark bottom-left, bright top-right).
+    """
+    praise = "It answers to brightness changing along the diagonal, and to nothing across it."
+    w, error = checks.call(diagonal_edge_kernel)
     if error:
         return checks.report(False, praise, f"{error}.")
-    if not isinstance(w, torch.Tensor) or tuple(w.shape) != (3, 3):
+    if not isinstance(w, torch.Tensor) or tuple(w.shape) != (3, 3) or w.dtype == torch.bool or w.is_complex():
         got = f"a {type(w).__name__}" + (f" of shape {tuple(w.shape)}" if hasattr(w, "shape") else "")
-        return checks.report(False, praise, f"expected a (3, 3) tensor, got {got}.")
-    step = (torch.arange(12.0) >= 6).float()
-    horizontal, vertical, flat = step[:, None].expand(12, 12), step[None, :].expand(12, 12), torch.full((12, 12), 0.5)
-    respond = lambda image: F.conv2d(image[None, None], w.float()[None, None])[0, 0].abs().max().item()
-    strength = respond(horizontal)
-    if strength < 1e-3:
-        turned = " It answers vertical edges instead: turn it by 90 degrees." if respond(vertical) >= 1e-3 else ""
-        return checks.report(False, praise, "it gives (almost) nothing on a horizontal edge (dark above, bright "
-                             f"below).{turned} Give the rows above and below the centre weights of opposite sign.")
-    if respond(flat) > 0.05 * strength:
-        return checks.report(False, praise, "it responds on a flat area: make the nine weights sum to 0.")
-    if respond(vertical) > 0.05 * strength:
-        return checks.report(False, praise, "it also responds to vertical edges (dark left, bright right): "
-                             "make each row's weights all the same sign, varying only from top to bottom.")
+        return checks.report(False, praise, f"expected a (3, 3) tensor of numbers, got {got}.")
+    if not torch.isfinite(w).all():
+        return checks.report(False, praise, "some weights are nan or inf: every weight should be an ordinary number.")
+    seen = edge_responses(w)
+    if seen["diagonal"] < 1e-3:
+        return checks.report(False, praise, "it gives (almost) nothing where dark top-left meets bright bottom-right. "
+                             "Give the corner cells top-left and bottom-right weights of opposite sign.")
+    for name in ("flat", "other diagonal"):
+        if seen[name] > 0.05 * seen["diagonal"]:
+            return checks.report(False, praise, {
+                "flat": "it responds on a flat area: make the nine weights sum to 0.",
+                "other diagonal": "it also responds to the other diagonal (dark bottom-left, bright top-right): make "
+                                  "the weights equal along each line from bottom-left to top-right (w[r][c] "
+                                  "depending only on r + c), like Sobel turned by 45 degrees."}[name])
     return checks.report(True, praise, "")
 
 
-def check_conv_parameters(conv_parameters):
-    """Check conv_parameters(in_channels, out_channels, kernel_size, bias) -> int, against nn.Conv2d's count."""
-    def reference(c_in, c_out, k, bias):
-        return sum(p.numel() for p in nn.Conv2d(c_in, c_out, k, bias=bias, device="meta").parameters())
-    cases = [(3, 6, 5, True), (6, 16, 5, True), (1, 1, 3, False), (16, 32, 3, False), (2, 5, 1, True)]
+def receptive_field_by_autograd(layers):
+    """[(kernel, stride, dilation), ...] -> input pixels one output reads (1D, all-ones kernels, via autograd)."""
+    n = 1
+    for k, s, d in reversed(layers):  # the input just large enough for one output
+        n = (n - 1) * s + d * (k - 1) + 1
+    x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
+    y = x
+    for k, s, d in layers:
+        y = F.conv1d(y, torch.ones(1, 1, k, dtype=torch.float64), stride=s, dilation=d)
+    y[0, 0, 0].backward()
+    read = torch.nonzero(x.grad[0, 0]).flatten()
+    return int(read.max() - read.min() + 1)
+
+
+def check_receptive_field(receptive_field):
+    """Check receptive_field(layers) -> int, layers a list of (kernel, stride, dilation), against autograd."""
+    cases = [([(5, 1, 1), (2, 2, 1), (5, 1, 1), (2, 2, 1)],), ([(3, 1, 1)] * 3,), ([(3, 1, 2), (3, 1, 4)],),
+             ([(3, 2, 1), (3, 2, 1), (3, 2, 1)],), ([(7, 2, 1), (3, 1, 2)],), ([(1, 1, 1)],), ([(2, 3, 1), (3, 2, 3)],)]
     return checks.check_cases(
-        conv_parameters, cases, reference,
-        praise="Each output channel has one kernel of in·k·k weights plus one bias, shared by every position.",
-        hint="count one k×k kernel per (input channel, output channel) pair, plus one bias per output channel "
-             "when bias=True; the image size does not matter.")
+        receptive_field, cases, receptive_field_by_autograd,
+        praise="Each layer adds (its span − 1) times the jump: the product of the strides before it.",
+        hint="start with r = 1 and jump = 1; for each layer, r += d·(k−1)·jump (a dilated kernel spans d·(k−1)+1 "
+             "pixels), then jump *= s.")
