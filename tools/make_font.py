@@ -1,0 +1,78 @@
+"""Make the font the series draws Chinese with: a subset of Noto Sans CJK SC, shipped in utils/fonts/.
+
+Colab, and many fresh Linux, macOS and Windows machines, have no CJK font, and PIL's default font has
+no Chinese glyphs, so Chinese in a picture would come out as empty boxes. Noto Sans CJK (SIL Open Font
+License 1.1) covers it, but is 16 MB; the series needs only the characters its text uses. This keeps
+those (every character in the project's notebooks, Markdown, catalog and code, plus printable ASCII)
+and writes a font of a few hundred KB, renamed as the licence asks of a modified version.
+
+    python tools/make_font.py     (needs Debian's fonts-noto-cjk: apt-get install fonts-noto-cjk)
+
+tests/test_fonts.py fails when a string the series draws has a character the font lacks: run this again.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
+FONT = ROOT / "utils" / "fonts" / "SeriesSansSC-Regular.otf"
+FAMILY = "Series Sans SC"  # a modified version may not keep the original's reserved names
+TEXT_FILES = (".ipynb", ".md", ".py", ".tsv", ".json")
+
+
+def characters():
+    """Every character in the project's tracked (and new) text files, and printable ASCII."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split()
+    found = {chr(c) for c in range(0x20, 0x7F)}
+    for name in listed:
+        if name.endswith(TEXT_FILES) and (ROOT / name).is_file():
+            found |= set((ROOT / name).read_text(encoding="utf-8", errors="ignore"))
+    return "".join(sorted(c for c in found if c.isprintable()))
+
+
+def simplified_chinese():
+    """Noto Sans CJK SC Regular, out of Debian's collection."""
+    if not SOURCE.exists():
+        sys.exit(f"{SOURCE} is missing: install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)")
+    for font in TTCollection(str(SOURCE)).fonts:
+        if font["name"].getDebugName(4) == "Noto Sans CJK SC":
+            return font
+    sys.exit(f"no 'Noto Sans CJK SC' in {SOURCE}")
+
+
+def rename(font):
+    """Give the subset its own family name, keeping the copyright and licence records."""
+    names = font["name"]
+    for record in names.names:
+        if record.nameID in (1, 16):
+            record.string = FAMILY
+        elif record.nameID in (3, 4):
+            record.string = f"{FAMILY} Regular"
+        elif record.nameID == 6:
+            record.string = FAMILY.replace(" ", "") + "-Regular"
+
+
+def main():
+    font = simplified_chinese()
+    options = subset.Options()
+    options.hinting = False  # pictures are drawn at 13-40 px, where FreeType's autohinter does as well
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    text = characters()
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    rename(font)
+    FONT.parent.mkdir(exist_ok=True)
+    font.save(str(FONT))
+    print(f"{FONT.relative_to(ROOT)}: {len(font.getGlyphOrder())} glyphs for {len(text)} characters, "
+          f"{FONT.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
