@@ -1,0 +1,48 @@
+"""The language a learner reads, English or Simplified Chinese, chosen once per notebook; and its font.
+
+Every string `utils` shows a learner goes through `tr(english, **values)`: the English text is the key,
+`messages_zh.ZH` holds its Chinese, and `{name}` fields are filled after the lookup. The font that
+draws Chinese ships with the package (utils/fonts/, a subset of Noto Sans CJK SC), so pictures never
+show empty boxes on a machine without a CJK font, Colab included.
+"""
+
+from functools import cache
+from pathlib import Path
+
+from .messages_zh import ZH
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+FONT = Path(__file__).resolve().parent / "fonts" / "SeriesSansSC-Regular.otf"
+FONT_NAME = "Series Sans SC"
+_current = ["en"]
+
+
+def set_language(code):
+    """Choose the language of every message, label and caption `utils` makes: "en" or "zh"."""
+    if code not in LANGUAGES:
+        raise ValueError(f"the language should be one of {sorted(LANGUAGES)}, got {code!r}")
+    _current[0] = code
+
+
+def language():
+    """The language chosen with set_language ("en" unless changed)."""
+    return _current[0]
+
+
+def tr(english, **values):
+    """An English message (the catalog key) in the chosen language, its {fields} filled from `values`."""
+    text = ZH.get(english, english) if _current[0] == "zh" else english
+    return text.format(**values) if values else text
+
+
+@cache
+def use_font():
+    """Let matplotlib draw Chinese: the shipped font as the fallback after the default family (done once)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(FONT))
+    families = list(matplotlib.rcParams["font.family"])  # matplotlib falls back along this list, glyph by glyph
+    if FONT_NAME not in families:
+        matplotlib.rcParams["font.family"] = [*families, FONT_NAME]
+    return FONT
