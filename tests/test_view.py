@@ -133,3 +133,112 @@ def test_one_thread_runs_torch_on_one_thread_and_restores_the_setting():
     with pytest.raises(KeyError), one_thread():
         raise KeyError("even after an error")
     assert torch.get_num_threads() == before
+
+
+# update(): a value no control can take is refused with the setting, the value and what is allowed.
+
+@pytest.mark.parametrize("settings, message", [
+    ({"n": 9}, "n should be a whole number from 0 to 8, got 9"),
+    ({"n": 2.5}, "n should be a whole number from 0 to 8, got 2.5"),
+    ({"n": True}, "n should be a whole number from 0 to 8, got True"),
+    ({"level": "0.5"}, "level should be a number from 0 to 1, got '0.5'"),
+    ({"level": float("nan")}, "level should be a number from 0 to 1, got nan"),
+    ({"invert": "yes"}, "invert should be True or False, got 'yes'"),
+    ({"extra": None}, "extra should be one of 0, 1, got None"),
+    ({"n": 3, "extra": 2}, "extra should be one of 0, 1, got 2"),
+])
+def test_update_refuses_a_value_the_control_cannot_take(settings, message):
+    view = Squares()
+    before = view.settings()
+    with pytest.raises(ValueError) as error:
+        view.update(**settings)
+    assert str(error.value) == message
+    assert view.settings() == {**before, "n": settings.get("n", 2) if "extra" in settings else 2}
+
+
+def test_update_takes_an_option_by_its_label_in_any_letter_case_and_numbers_of_any_kind():
+    view = Squares()
+    assert view.update(extra=" ONE ", n=np.int64(3), level=1) == ""
+    assert view.settings() == {"n": 3, "level": 1.0, "invert": False, "extra": 1}
+
+
+class Rows(LiveView):
+    """A toy view whose row slider follows the size: row < size."""
+
+    def __init__(self):
+        super().__init__({"size": widgets.IntSlider(value=4, min=1, max=9), "row": widgets.IntSlider(value=0, max=3)})
+
+    def compute(self, size, row):
+        self.controls["row"].max = size - 1
+        return [Panel("rows", draw.picture(np.zeros((size, 1)), size=size))]
+
+
+def test_a_range_that_follows_an_earlier_setting_of_the_same_update_is_checked_after_it():
+    view = Rows()
+    assert view.update(size=9, row=8) == "" and view.settings() == {"size": 9, "row": 8}
+    with pytest.raises(ValueError, match="row should be a whole number from 0 to 1, got 5"):
+        view.update(size=2, row=5)
+    assert view.controls["row"].max == 1 and view.panels[0].rgb.shape[0] == 2  # the picture shows size 2
+
+
+def test_sweep_keeps_a_following_control_out_of_its_random_mixes():
+    view = Rows()
+    for settings in sweep(view, random_combinations=20):
+        assert view.update(**settings) == ""
+
+
+def every_view():
+    """One of each widget of the series, built as the notebooks build them (tests stay generic over `controls`)."""
+    from utils import conv, fc, lenet, pool
+    from utils.data import OFFLINE_CLASSES, make_shapes
+    from utils.net import Net
+    torch.manual_seed(0)
+    images, labels = make_shapes(4, seed=2)
+    return [conv.KernelPlayground(), conv.ShapeCalculator(), pool.PoolingExplorer(), pool.ShiftExplorer(),
+            fc.FlattenCalculator(), fc.TemperatureExplorer(), fc.NeuronExplorer(),
+            lenet.FeatureMapExplorer(Net(), Net(), images, labels, OFFLINE_CLASSES)]
+
+
+@pytest.fixture(scope="module")
+def views():
+    return every_view()
+
+
+def refused(view, name, value):
+    """The ValueError message of view.update(name=value); the view's settings must stay as they were."""
+    before = view.settings()
+    with pytest.raises(ValueError) as error:
+        view.update(**{name: value})
+    assert view.settings() == before and view.error is None or isinstance(view.error, SettingError)
+    return str(error.value)
+
+
+def test_every_view_names_the_setting_the_value_and_the_options(views):
+    checked = 0
+    for view in views:
+        for name, control in view.controls.items():
+            if not hasattr(control, "options"):
+                continue
+            options = control_values(control)
+            message = refused(view, name, None)
+            assert message.startswith(f"{name} should be one of ") and message.endswith("got None")
+            assert all(repr(option) in message for option in options)
+            for option in (o for o in options if isinstance(o, str)):
+                view.update(**{name: option.upper()})
+                assert view.settings()[name] == option, (type(view).__name__, name, option)
+                checked += 1
+    assert checked >= 10
+
+
+def test_every_view_names_the_setting_the_value_and_the_range(views):
+    checked = 0
+    for view in views:
+        for name, control in view.controls.items():
+            if hasattr(control, "options") or not hasattr(control, "max"):
+                continue
+            kind = "a whole number" if isinstance(control.value, int) else "a number"
+            allowed = f"from {control.min:g} to {control.max:g}"
+            assert refused(view, name, control.max + 1) == f"{name} should be {kind} {allowed}, got {control.max + 1!r}"
+            assert allowed in refused(view, name, "1") and allowed in refused(view, name, float("nan"))
+            checked += 1
+    assert checked >= 10

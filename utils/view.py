@@ -9,6 +9,8 @@ Only APIs present in both ipywidgets 7.7 (Colab) and 8 are used.
 
 import base64
 import html
+import math
+import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -62,14 +64,28 @@ class LiveView:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self, **settings):
-        """Set some controls (as a learner would) and redraw once; gives the error message or ''."""
+        """Set some controls (as a learner would) and redraw once; gives the error message or ''.
+
+        A value no control can take (not an option, out of range, the wrong type) raises a ValueError saying what is.
+        """
         unknown = set(settings) - set(self.controls)
         if unknown:
             raise KeyError(f"unknown setting(s) {sorted(unknown)}; this view has {sorted(self.controls)}")
         with self.hold():
-            for name, value in settings.items():
-                self.controls[name].value = value
-        self.refresh()
+            try:
+                for i, (name, value) in enumerate(settings.items()):
+                    try:
+                        value = accepted(name, self.controls[name], value)
+                    except ValueError:
+                        if i == 0:
+                            raise
+                        self.refresh()  # a range may follow the settings just made (a channel slider the layer's)
+                        value = accepted(name, self.controls[name], value)
+                    self.controls[name].value = value
+            finally:
+                self.refresh()
+        for name, value in settings.items():  # a range that shrank with a later setting: say so, never clamp silently
+            accepted(name, self.controls[name], value)
         return self.message
 
     @contextmanager
@@ -147,6 +163,47 @@ def one_thread():
         torch.set_num_threads(threads)
 
 
+def accepted(name, control, value):
+    """A learner's value for a control (options, checkbox, number) -> the value it takes, or a ValueError: why not."""
+    if hasattr(control, "options"):
+        pairs = [o if isinstance(o, tuple) else (o, o) for o in control.options]
+        for label, option in pairs:
+            if _names(value, option) or _names(value, label):
+                return option
+        allowed = "one of " + ", ".join(repr(option) for _, option in pairs)
+    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        if isinstance(value, bool):
+            return value
+        allowed = "True or False"
+    else:
+        low, high = _range(control)
+        whole = isinstance(control.value, int)
+        if _is_number(value, whole) and math.isfinite(value) and low <= value <= high:
+            return int(value) if whole else float(value)
+        allowed = ("a whole number" if whole else "a number") + \
+            (f" from {low:g} to {high:g}" if math.isfinite(low) else " (not nan or inf)")
+    raise ValueError(f"{name} should be {allowed}, got {value!r}")
+
+
+def _names(value, option):
+    """Whether a learner's value names an option: text in any letter case, numbers by value, the rest by type too."""
+    if isinstance(value, str) and isinstance(option, str):
+        return value.strip().lower() == option.lower()
+    return (_is_number(value) and _is_number(option) or type(value) is type(option)) and value == option
+
+
+def _is_number(value, whole=False):
+    """Whether value is a whole number (or, unless whole, any real number), NumPy's included: never a bool."""
+    return isinstance(value, numbers.Integral if whole else numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _range(control):
+    """(lowest, highest) value a numeric control can take."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base ** control.min, control.base ** control.max
+    return getattr(control, "min", -math.inf), getattr(control, "max", math.inf)
+
+
 def uploaded_file(value):
     """A FileUpload's value (ipywidgets 7: dict name -> file; 8: tuple of files) -> newest (name, bytes), or Nones."""
     files = [{"name": name, **file} for name, file in value.items()] if isinstance(value, dict) else list(value)
@@ -176,12 +233,17 @@ def control_values(control, most=25):
 
 
 def sweep(view, random_combinations=30, seed=0):
-    """Settings for `view.update`: each control over its whole range from the defaults, then random mixes."""
+    """Settings for `view.update`: each control over its whole range from the defaults, then random mixes.
+
+    A control whose range follows the others (say an output row below the output's size) keeps its value in the mixes.
+    """
     defaults = view.settings()
     values = {name: control_values(control) for name, control in view.controls.items()}
+    following = set()
     for name, options in values.items():
         for value in options:
             yield {**defaults, name: value}
+            following |= {n for n, control in view.controls.items() if control_values(control) != values[n]}
     rng = np.random.default_rng(seed)
     for _ in range(random_combinations):
-        yield {name: options[rng.integers(len(options))] for name, options in values.items()}
+        yield {name: options[rng.integers(len(options))] for name, options in values.items() if name not in following}
