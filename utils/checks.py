@@ -50,8 +50,8 @@ def call(function, *args, seconds=SECONDS):
     except KeyboardInterrupt:  # the teacher's Stop button still stops the cell
         raise
     except TooSlow:
-        return None, f"with {describe(args)} your function did not finish within {seconds:g} s: " \
-            "is there a loop that never ends?"
+        return None, f"with {describe(args)} your function did not finish within {seconds:g} s " \
+            "(is there a loop that never ends?)"
     except BaseException as error:  # noqa: BLE001 - any error in learner code (SystemExit too) becomes a hint
         return None, f"with {describe(args)} it raised {type(error).__name__}: {error}"
     if result is None:
