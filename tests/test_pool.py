@@ -1,6 +1,7 @@
 """utils.pool: the edge map, the two pooling widgets over their whole range, and the exercise checkers."""
 
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -227,32 +228,69 @@ def verdict(capsys, checker, answer):
     return ok, capsys.readouterr().out
 
 
-def max_pool_backward_by_autograd(x, grad_out):
-    x = x.clone().requires_grad_(True)
-    F.max_pool2d(x[None], 2).backward(grad_out[None])
-    return x.grad
+def avg_pool_backward_by_loops(x, grad_out, k, s):
+    grad = torch.zeros_like(x)
+    for i in range(grad_out.shape[0]):
+        for j in range(grad_out.shape[1]):
+            grad[i * s:i * s + k, j * s:j * s + k] += grad_out[i, j] / (k * k)
+    return grad
 
 
 def unfinished(*args):
     ...
 
 
-@pytest.mark.parametrize("checker, right, wrongs", [
-    (pool.check_pool_output_size,
-     lambda n, k, s, p: F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1],
-     [lambda n, k, s, p: (n - k) // s + 1, lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1, lambda n, k, s, p: n // s]),
-    (pool.check_max_pool_backward, max_pool_backward_by_autograd,
-     [lambda x, g: g.repeat_interleave(2, 0).repeat_interleave(2, 1) / 4, lambda x, g: torch.zeros_like(x),
-      lambda x, g: g]),
-])
-def test_function_checkers_pass_right_answers_and_hint_at_wrong_ones(capsys, checker, right, wrongs):
-    ok, out = verdict(capsys, checker, right)
+def zero_inputs_then_zeros(x, grad_out, k, s):
+    x.zero_()
+    grad_out.zero_()
+    return torch.zeros_like(x)
+
+
+def test_avg_pool_backward_checker_passes_a_right_answer_and_hints_at_wrong_ones(capsys):
+    ok, out = verdict(capsys, pool.check_avg_pool_backward, avg_pool_backward_by_loops)
     assert ok and out.startswith("✅")
-    for wrong in [*wrongs, unfinished, lambda *args: 1 / 0]:
-        ok, out = verdict(capsys, checker, wrong)
+    wrongs = [
+        lambda x, g, k, s: g.repeat_interleave(k, 0).repeat_interleave(k, 1) / (k * k),  # only right when s == k
+        lambda x, g, k, s: torch.zeros_like(x), lambda x, g, k, s: g, zero_inputs_then_zeros, unfinished,
+        lambda *args: 1 / 0, lambda *args: "gradient", lambda *args: mock.ANY, lambda *args: 0.0,
+    ]
+    for wrong in wrongs:
+        ok, out = verdict(capsys, pool.check_avg_pool_backward, wrong)
         assert not ok and out.startswith("❌") and "Hint:" in out, out
-    _, out = verdict(capsys, checker, unfinished)
-    assert "None" in out
+
+
+def test_avg_pool_backward_cases_cover_overlapping_and_skipped_pixels():
+    strides = [(k, s) for _, k, s in pool.AVG_BACKWARD_CASES]
+    assert any(s < k for k, s in strides) and any(s > k for k, s in strides) and any(s == k for k, s in strides)
+
+
+@pytest.mark.parametrize("guess, ok, words", [
+    (16 * 24 * 24 * 120 + 120, True, "measured value is 1.10604e+06"), (48_120, False, "fc1 with pooling"),
+    (1_105_920, False, "bias"), (1_505_400, False, "24x24, not 28x28"), (..., False, "write your prediction"),
+    ("1106040", False, "one number"), (mock.ANY, False, "one number"), (torch.tensor([1.0, 2.0]), False, "one number"),
+])
+def test_fc1_prediction_checker(capsys, guess, ok, words):
+    verdict_, out = verdict(capsys, pool.check_fc1_without_pooling, guess)
+    assert bool(verdict_) == ok and words in out, out
+
+
+@pytest.mark.parametrize("answer, ok", [("B", True), ("b ", True), ("A", False), ("C", False), ("D", False),
+                                        (..., False), ("E", False), (2, False), (mock.ANY, False)])
+def test_gradient_choice_checker_explains_every_option(capsys, answer, ok):
+    verdict_, out = verdict(capsys, pool.check_gradient_choice, answer)
+    assert bool(verdict_) == ok and out.startswith("✅" if ok else "❌"), out
+    assert all(len(why) > 40 for why in pool.GRADIENT_CHOICES.values())
+
+
+@pytest.mark.parametrize("x, settings, expected", [
+    (torch.zeros(1, 4, 4), dict(kernel_size=2), ((2, 2), (2, 2), (0, 0), (1, 1))),
+    (torch.zeros(2, 1, 9, 9), dict(kernel_size=(3, 2), stride=(2,), padding=(1, 0), dilation=2),
+     ((3, 2), (2, 2), (1, 0), (2, 2))),
+    (torch.zeros(1, 5, 5), dict(kernel_size=(3,), stride=()), ((3, 3), (3, 3), (0, 0), (1, 1))),
+])
+def test_pool_arguments_gives_pairs_as_pytorch_reads_them(x, settings, expected):
+    assert pool.pool_arguments(x, **settings) == expected
+    F.max_pool2d(x, **settings)  # PyTorch takes them too
 
 
 def test_by_hand_checker_takes_a_list_or_a_tensor(capsys):

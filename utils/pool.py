@@ -3,9 +3,10 @@
 import ipywidgets as widgets
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
-from . import checks, draw
+from . import checks, draw, guard
 from .conv import kernel
 from .images import check_image, load_photo
 from .view import LiveView, Panel, SettingError
@@ -36,6 +37,28 @@ def unchanged_fraction(before, after):
     if before.shape != after.shape:
         raise ValueError(f"expected maps of the same shape, got {tuple(before.shape)} and {tuple(after.shape)}")
     return (before == after).float().mean().item()
+
+
+def pool_arguments(x, kernel_size, stride=None, padding=0, dilation=1):
+    """Check a from-scratch pooling's arguments as F.max_pool2d does -> (kernel, stride, padding, dilation) pairs.
+
+    x: a (C, H, W) or (N, C, H, W) float tensor; each setting an int or (rows, columns); stride None means the window.
+    """
+    guard.batched(x)
+    if stride is None or stride == () or stride == []:
+        stride = kernel_size  # PyTorch's default
+    k, s, p, d = (guard.pair(tuple(v) * 2 if isinstance(v, (tuple, list)) and len(v) == 1 else v, name, low)
+                  for v, name, low in [(kernel_size, "kernel_size", 1), (stride, "stride", 1), (padding, "padding", 0),
+                                       (dilation, "dilation", 1)])
+    for n, k1, p1, d1 in zip(x.shape[-2:], k, p, d):
+        span = d1 * (k1 - 1) + 1
+        if p1 > span // 2:
+            raise ValueError(f"padding should be at most half the window ({span} pixels wide): at most {span // 2}, "
+                             f"got {padding!r} (PyTorch refuses it too: a window could hold nothing but padding)")
+        if n + 2 * p1 < span:
+            raise ValueError(f"the window ({span} pixels wide) is larger than the padded input ({n + 2 * p1}): "
+                             f"input {tuple(x.shape)}, kernel_size {kernel_size!r}, padding {padding!r}")
+    return k, s, p, d
 
 
 def outline(mask, factor, color, rgb):
@@ -172,21 +195,6 @@ BY_HAND_MAP = torch.tensor([[-3, -1, 4, 2], [-5, -2, 0, 7], [6, 1, -4, 3], [2, 8
 BY_HAND = {"kernel_size": 3, "stride": 2, "padding": 1}
 
 
-def check_pool_output_size(pool_output_size):
-    """Check pool_output_size(n, k, s, p) -> the pooled side length, against F.max_pool2d's real output."""
-    cases = [(4, 2, 2, 0), (28, 2, 2, 0), (10, 5, 5, 0), (7, 2, 2, 0), (7, 3, 2, 1), (32, 3, 1, 1), (9, 4, 3, 2),
-             (5, 1, 2, 0), (13, 3, 3, 1)]
-
-    def reference(n, k, s, p):
-        return F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p).shape[-1]
-
-    return checks.check_cases(
-        pool_output_size, cases, reference,
-        praise="Count where a window can start: (n + 2p - k) // s + 1 positions.",
-        hint="the padded map is n + 2p wide; windows start at 0, s, 2s, ... and the last one must still fit whole.",
-    )
-
-
 def check_max_pool_by_hand(answer):
     """Check a hand-computed 2x2 answer: BY_HAND_MAP max-pooled with BY_HAND (3x3 windows, stride 2, padding 1)."""
     expected = F.max_pool2d(BY_HAND_MAP[None, None], **BY_HAND)[0, 0]
@@ -205,20 +213,54 @@ def check_max_pool_by_hand(answer):
     return checks.report(not problem, praise, problem)
 
 
-def check_max_pool_backward(max_pool_backward):
-    """Check max_pool_backward(x, grad_out): (H, W) map, (H/2, W/2) gradient -> (H, W) gradient, against autograd."""
-    generator = torch.Generator().manual_seed(2)
-    cases = [(torch.randn(h, w, generator=generator), torch.randn(h // 2, w // 2, generator=generator))
-             for h, w in [(2, 2), (4, 4), (4, 6), (8, 2)]]
+def check_fc1_without_pooling(guess):
+    """Check a predicted parameter count of fc1 (weights + biases) in `Net` without its two poolings."""
+    maps = F.relu(nn.Conv2d(6, 16, 5)(F.relu(nn.Conv2d(3, 6, 5)(torch.zeros(1, 3, 32, 32)))))  # no pooling
+    measured = sum(p.numel() for p in nn.Linear(maps[0].numel(), 120).parameters())
+    return checks.check_prediction(guess, measured, mistakes={
+        48_120: "That is fc1 with pooling (16x5x5 = 400 inputs).",
+        1_105_920: "Those are the weights: each of the 120 neurons has a bias too.",
+        1_505_400: "conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28.",
+        9_216: "That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all.",
+    }, explain="Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 biases.")
 
-    def reference(x, grad_out):
-        x = x.clone().requires_grad_(True)
-        F.max_pool2d(x[None], 2).backward(grad_out[None])
-        return x.grad
 
+GRADIENT_CHOICES = {
+    "A": "No: that is average pooling, which shares each window's gradient among its 4 pixels.",
+    "B": "Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not move, so "
+         "its derivative is 0; nudge the winner and the output moves by as much, so its derivative is 1.",
+    "C": "No: max is differentiable wherever the maximum is unique (almost everywhere). The gradient is 1 for the "
+         "winner, and autograd computes it (the backward pass above checks that).",
+    "D": "No: that is ReLU's rule. Max pooling compares the pixels of a window with each other, not with 0: "
+         "a window of 4 positive pixels still sends its gradient to one of them.",
+}
+
+
+def check_gradient_choice(answer):
+    """Check the letter picked for: why does 2x2 max pooling send gradient to only 1 input in 4?"""
+    return checks.check_choice(answer, GRADIENT_CHOICES, correct="B")
+
+
+AVG_BACKWARD_CASES = [((4, 4), 2, 2), ((5, 5), 3, 1), ((7, 6), 3, 2), ((7, 7), 2, 3), ((3, 8), 1, 2), ((6, 6), 4, 1)]
+
+
+def avg_pool_backward_by_autograd(x, grad_out, k, s):
+    """(H, W) map, (OH, OW) gradient of F.avg_pool2d(x[None], k, s) -> the (H, W) gradient of x, by autograd."""
+    x = x.clone().requires_grad_(True)
+    F.avg_pool2d(x[None], k, s).backward(grad_out[None])
+    return x.grad
+
+
+def check_avg_pool_backward(avg_pool_backward):
+    """Check avg_pool_backward(x, grad_out, k, s) -> x's (H, W) gradient through k x k average pooling at stride s."""
+    generator = torch.Generator().manual_seed(3)
+    cases = []
+    for (h, w), k, s in AVG_BACKWARD_CASES:
+        x = torch.randn(h, w, generator=generator)
+        cases.append((x, torch.randn(F.avg_pool2d(x[None], k, s).shape[1:], generator=generator), k, s))
     return checks.check_cases(
-        max_pool_backward, cases, reference,
-        praise="Each window's gradient goes to its winner alone; every other input gets 0.",
-        hint="start from zeros like x; for each 2x2 window put grad_out[i, j] where the window's maximum is "
-             "(F.max_pool2d(x[None], 2, return_indices=True) gives those positions, flattened).",
+        avg_pool_backward, cases, avg_pool_backward_by_autograd,
+        praise="Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several.",
+        hint="start from zeros like x; for each output (i, j) add grad_out[i, j] / (k*k) to all of "
+             "x[i*s:i*s+k, j*s:j*s+k]. Windows overlap when s < k, and some pixels are in no window when s > k.",
     )
