@@ -1,6 +1,8 @@
 """utils.fc: shapes down to flatten (against real PyTorch layers), the three widgets swept, the checkers."""
 
+import math
 from functools import cache
+from unittest.mock import ANY
 
 import numpy as np
 import pytest
@@ -269,20 +271,35 @@ def right_in_features(size, kernel, pool):
     return 16 * side * side
 
 
-def stable_softmax(z):
-    e = (z - z.max(-1, keepdim=True).values).exp()
-    return e / e.sum(-1, keepdim=True)
+def right_ce_gradient(z, target):
+    e = (z - z.amax(-1, keepdim=True)).exp()
+    return (e / e.sum(-1, keepdim=True) - F.one_hot(target, z.shape[-1])) / len(z)
 
+
+def in_place_ce_gradient(z, target):
+    """Right, but overwrites its input: the checker must still judge it right."""
+    z.sub_(z.amax(-1, keepdim=True)).exp_()
+    return z.div_(z.sum(-1, keepdim=True)).sub_(F.one_hot(target, z.shape[-1])).div_(len(z))
+
+
+def zeroing_ce_gradient(z, target):
+    """Wrong: zeroes the logits, then answers for the zeroed logits."""
+    z.zero_()
+    return right_ce_gradient(z, target)
+
+
+HOSTILE = [lambda *a: torch.tensor([400.0, 1.0]), lambda *a: "400", lambda *a: ANY, lambda *a: float("nan"),
+           lambda *a: torch.full((1, 3), float("nan")), lambda *a: True]
 
 CHECKERS = [
     # checker, a right answer, wrong answers (each must fail with a hint)
     (fc.check_in_features, right_in_features,
-     [lambda s, k, p: 16 * 5 * 5, lambda s, k, p: 16 * ((s - k + 1) // p) ** 2, lambda s, k, p: s * s * 3]),
-    (fc.check_flat_position, lambda c, i, j, h, w: c * h * w + i * w + j,
-     [lambda c, i, j, h, w: i * w + j, lambda c, i, j, h, w: c + i * w + j, lambda c, i, j, h, w: j * h + i]),
-    (fc.check_softmax, stable_softmax,
-     [lambda z: z.exp() / z.exp().sum(-1, keepdim=True), lambda z: z.exp() / z.exp().sum(), lambda z: z.sigmoid()]),
-    (fc.check_linear_parameters, lambda i, o: i * o + o, [lambda i, o: i * o, lambda i, o: i * o + i]),
+     [lambda s, k, p: 16 * 5 * 5, lambda s, k, p: 16 * ((s - k + 1) // p) ** 2, lambda s, k, p: s * s * 3,
+      lambda s, k, p: right_in_features(s, k, p) + 0.5, lambda s, k, p: torch.tensor([right_in_features(s, k, p)])]),
+    (fc.check_ce_gradient, right_ce_gradient,
+     [lambda z, t: right_ce_gradient(z, t) * len(z), lambda z, t: z.softmax(-1) - F.one_hot(t, z.shape[-1]) / len(z),
+      lambda z, t: (z.exp() / z.exp().sum(-1, keepdim=True) - F.one_hot(t, z.shape[-1])) / len(z),
+      zeroing_ce_gradient, lambda z, t: right_ce_gradient(z, t).T]),
 ]
 
 
@@ -290,7 +307,7 @@ CHECKERS = [
 def test_checker_passes_a_right_answer_and_fails_wrong_ones_with_a_hint(checker, right, wrongs, capsys):
     assert checker(right)
     assert "✅ Right!" in capsys.readouterr().out
-    for wrong in wrongs:
+    for wrong in wrongs + HOSTILE:
         assert not checker(wrong)
         out = capsys.readouterr().out
         assert "❌ Not yet." in out and "Hint:" in out
@@ -310,7 +327,34 @@ def test_checker_fails_an_unfinished_stub_or_a_crash_politely(checker, capsys):
     assert "raised ZeroDivisionError" in capsys.readouterr().out
 
 
-def test_softmax_checker_names_the_nan_of_a_naive_softmax(capsys):
-    fc.check_softmax(lambda z: z.exp() / z.exp().sum(-1, keepdim=True))
+def test_a_right_function_that_changes_its_inputs_is_still_right(capsys):
+    assert fc.check_ce_gradient(in_place_ce_gradient)
+    assert "✅ Right!" in capsys.readouterr().out
+
+
+def test_the_gradient_checker_names_the_nan_of_a_naive_softmax(capsys):
+    fc.check_ce_gradient(lambda z, t: (z.exp() / z.exp().sum(-1, keepdim=True) - F.one_hot(t, z.shape[-1])) / len(z))
+    assert "nan" in capsys.readouterr().out
+
+
+def test_uniform_loss_prediction_is_ln_10_and_common_mistakes_are_explained(capsys):
+    assert fc.check_uniform_loss(math.log(10))
+    assert fc.check_uniform_loss(2.3), "within 1%"
+    assert "✅ Right!" in capsys.readouterr().out
+    assert not fc.check_uniform_loss(0.1)
     out = capsys.readouterr().out
-    assert "nan" in out and "max" in out
+    assert "❌ Not yet." in out and "probability of the right class" in out and "2.30259" in out
+    for unanswered_or_bad in (..., "2.3", torch.tensor([2.3, 2.3]), ANY, float("nan"), [2.3]):
+        assert not fc.check_uniform_loss(unanswered_or_bad)
+        assert "❌ Not yet." in capsys.readouterr().out
+
+
+def test_no_softmax_choice_is_a_and_every_wrong_option_is_explained(capsys):
+    assert fc.check_no_softmax("A") and fc.check_no_softmax(" a ")
+    assert "log_softmax" in capsys.readouterr().out
+    for wrong in "BCD":
+        assert not fc.check_no_softmax(wrong)
+        assert f"❌ Not yet. {wrong}: No:" in capsys.readouterr().out
+    for unanswered_or_bad in (..., "E", 1, ANY, None):
+        assert not fc.check_no_softmax(unanswered_or_bad)
+        assert "❌ Not yet." in capsys.readouterr().out

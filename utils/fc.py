@@ -6,12 +6,11 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 from . import draw
-from .checks import check_cases
+from .checks import check_cases, check_choice, check_prediction, what
 from .images import check_image, load_photo
 from .net import Net
 from .view import LiveView, Panel, SettingError
@@ -273,6 +272,61 @@ class NeuronExplorer(LiveView):
         ]
 
 
+# ---- what the notebook's from-scratch functions support: the right answer, or a clear error ----
+
+def need_logits(z, dim=-1):
+    """Refuse what softmax / logsumexp do not support: z must be a float tensor with values along dim (int or tuple)."""
+    if not isinstance(z, torch.Tensor) or not z.is_floating_point():
+        raise TypeError(f"the logits should be a float tensor, got {what(z)}: try torch.tensor(...).float()")
+    for d in dim if isinstance(dim, (tuple, list)) else (dim,):
+        if isinstance(d, bool) or not isinstance(d, int) or not -max(z.dim(), 1) <= d < max(z.dim(), 1):
+            raise ValueError(f"dim should be one of the logits' dimensions (shape {tuple(z.shape)}), got {d!r}")
+        if z.dim() and z.shape[d] == 0:
+            raise ValueError(f"the logits have no values along dim {d} (shape {tuple(z.shape)})")
+
+
+def need_labels(z, target):
+    """Refuse what cross_entropy does not support: (N, C) float logits and (N,) int64 class numbers in 0..C-1."""
+    need_logits(z)
+    if z.dim() != 2:
+        raise ValueError(f"cross_entropy takes logits of shape (N, C), one row per example, got {tuple(z.shape)}: "
+                         "for one example use z[None]; other layouts are not supported here")
+    if not isinstance(target, torch.Tensor) or target.dtype != torch.int64:
+        raise TypeError(f"target should hold class numbers as an int64 (torch.long) tensor, got {what(target)}; "
+                        "class probabilities (float targets) are not supported here")
+    if target.shape != z.shape[:1]:
+        raise ValueError(f"target should have shape ({len(z)},), one class number per row of logits, "
+                         f"got {tuple(target.shape)}")
+    if len(target) and not 0 <= int(target.min()) <= int(target.max()) < z.shape[1]:
+        bad = int(target.min()) if target.min() < 0 else int(target.max())
+        raise ValueError(f"target holds class {bad}, but there are {z.shape[1]} classes: 0 to {z.shape[1] - 1}")
+
+
+def need_linear(x, weight, bias=None, grad_out=None):
+    """Refuse what linear / linear_backward do not support: float x (..., in), weight (out, in), bias or grad_out."""
+    for name, t in (("weight", weight), ("x", x), ("bias", bias), ("grad_out", grad_out)):
+        if t is not None and (not isinstance(t, torch.Tensor) or t.dtype != weight.dtype or not t.is_floating_point()):
+            raise TypeError(f"{name} should be a float tensor of weight's dtype ({getattr(weight, 'dtype', '?')}), "
+                            f"got {what(t)}")
+    out, n = weight.shape[0] if weight.dim() else 0, x.shape[-1] if x.dim() else 0
+    if weight.dim() != 2 or x.dim() == 0 or n != weight.shape[1]:
+        raise ValueError(f"expected x (..., in_features) and weight (out_features, in_features), got x "
+                         f"{tuple(x.shape)} and weight {tuple(weight.shape)}")
+    if bias is not None and bias.shape != (out,):
+        raise ValueError(f"bias should have shape ({out},), one per output, got {tuple(bias.shape)}")
+    if grad_out is not None and (x.dim() != 2 or grad_out.shape != (len(x), out)):
+        raise ValueError(f"the backward pass takes a batch x (N, in_features) and grad_out (N, {out}), "
+                         f"got x {tuple(x.shape)} and grad_out {tuple(grad_out.shape)}")
+
+
+def need_lr(lr):
+    """Refuse a learning rate torch.optim.SGD refuses: it must be a number >= 0."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
+        raise ValueError(f"the learning rate should be a number >= 0, got {lr!r}")
+
+
+# ---- exercise checkers ----------------------------------------------------------------------------
+
 def check_in_features(function):
     """Exercise: function(size, kernel, pool) -> the in_features fc1 needs for a size x size input."""
     cases = [(32, 5, 2), (28, 5, 2), (64, 5, 2), (32, 3, 2), (40, 3, 3), (20, 1, 1)]
@@ -281,28 +335,45 @@ def check_in_features(function):
                   "(rounding down, //); at the end multiply conv2's 16 channels by the side squared.")
 
 
-def check_softmax(function):
-    """Exercise: function(logits (N, K)) -> probabilities (N, K), stable even for huge logits."""
-    gen = torch.Generator().manual_seed(3)
-    cases = [(torch.randn(4, 10, generator=gen),), (torch.randn(3, 5, generator=gen) * 1000,),
-             (torch.tensor([[1000.0, 999.0, -1000.0]]),), (torch.tensor([[-5000.0, -5001.0]]),)]
-    return check_cases(function, cases, lambda z: F.softmax(z, dim=-1), "Stable, even at logits of 1000.",
-                  "exp of each row minus its max (z - z.max(-1, keepdim=True).values), divided by its row "
-                  "sum (keepdim=True). Without the max, exp(1000) overflows to inf and inf / inf is nan.")
+def check_uniform_loss(guess):
+    """Exercise (predict, then check): the cross-entropy when all 10 logits are equal."""
+    measured = F.cross_entropy(torch.zeros(1, len(CLASSES)), torch.tensor([0])).item()
+    mistakes = {0.1: "0.1 is the probability of the right class; the loss is minus its log.",
+                0: "a loss of 0 needs probability 1 on the right class; here it gets only 1/10.",
+                1: "1 would be -log(1/e): the loss is -log(1/10).",
+                10: "10 is the number of classes; the loss is its natural log."}
+    return check_prediction(guess, measured, "Equal logits give every class 1/10, and -log(1/10) = ln 10 ≈ 2.303: "
+                            "an untrained classifier starts near this loss.", tolerance=0.01, mistakes=mistakes)
 
 
-def check_linear_parameters(function):
-    """Exercise: function(in_features, out_features) -> how many numbers nn.Linear learns."""
-    cases = [(400, 120), (120, 84), (84, 10), (3, 1)]
-    reference = lambda i, o: sum(p.numel() for p in nn.Linear(i, o).parameters())
-    return check_cases(function, cases, reference, "That is why fc1 holds most of Net's parameters.",
-                  "one weight per (input, output) pair, plus one bias per output.")
+NO_SOFTMAX = {
+    "A": "Right: nn.CrossEntropyLoss applies log_softmax itself; a softmax in forward would be applied twice, "
+         "squashing the logits into [0, 1] and shrinking the gradients.",
+    "B": "No: softmax is cheap (one exp per class); speed is not the reason.",
+    "C": "No: softmax keeps the order of the scores, so the argmax (the predicted class) is the same with or "
+         "without it; it does not make the prediction more accurate.",
+    "D": "No: a softmax is differentiable and backpropagation goes through it; the trouble is that the loss "
+         "already has one inside it.",
+}
 
 
-def check_flat_position(function):
-    """Exercise: function(c, i, j, height, width) -> where maps[c, i, j] lands in torch.flatten(maps)."""
-    cases = [(0, 0, 0, 5, 5), (0, 0, 1, 5, 5), (0, 1, 0, 5, 5), (1, 0, 0, 5, 5), (15, 4, 4, 5, 5), (2, 3, 1, 4, 6)]
-    reference = lambda c, i, j, h, w: int(torch.arange((c + 1) * h * w).view(c + 1, h, w)[c, i, j])
-    return check_cases(function, cases, reference, "Channel first, then row, then column.",
-                  "every channel before c contributes height * width numbers, every row before i in "
-                  "channel c contributes width, then add j.")
+def check_no_softmax(answer):
+    """Exercise (why): why Net's forward returns logits and has no softmax."""
+    return check_choice(answer, NO_SOFTMAX, "A")
+
+
+def _ce_gradient(z, target):
+    """Autograd's gradient of the mean cross-entropy with respect to the (N, C) logits."""
+    z = z.detach().clone().requires_grad_()
+    F.cross_entropy(z, target).backward()
+    return z.grad
+
+
+def check_ce_gradient(function):
+    """Exercise (build): function(logits (N, C), target (N,)) -> d(mean cross-entropy)/d(logits), (N, C)."""
+    gen = torch.Generator().manual_seed(7)
+    cases = [(torch.randn(n, c, generator=gen, dtype=torch.float64) * s, torch.randint(c, (n,), generator=gen))
+             for n, c, s in ((1, 3, 1.0), (4, 10, 1.0), (6, 5, 30.0), (3, 2, 1000.0))]
+    return check_cases(function, cases, _ce_gradient, "The gradient is the prediction minus the truth, per example.",
+                  "differentiate -z[y] + logsumexp(z): each row gets softmax(z) minus 1 at the right class "
+                  "(F.one_hot(target, C)); the mean over N rows divides everything by N. Use a stable softmax.")
