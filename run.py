@@ -2,6 +2,7 @@
 
     python3 run.py lab     set up (first time only) and open JupyterLab on notebook 01
     python3 run.py test    set up (first time only) and run every test
+    python3 run.py build   write the class's copies: dist/student/ (no solutions) and dist/teacher/
 
 Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
 command adds the maintainers' tools (requirements-dev.txt) and an overlay with ipywidgets 7.7.1,
@@ -75,6 +76,11 @@ def lab(args):
     run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root(), *args)
 
 
+def build(steps):
+    install("requirements.txt")
+    run(tool("python"), "tools/build.py", *steps)
+
+
 def test(pytest_args):
     install("requirements-dev.txt")
     install_ipywidgets7()
@@ -86,7 +92,7 @@ def test(pytest_args):
         "-W", "ignore::DeprecationWarning", "tests/", env=env)
 
 
-COMMANDS = {"lab": lab, "test": test}
+COMMANDS = {"lab": lab, "build": build, "test": test}
 
 
 def main(argv):

@@ -1,0 +1,57 @@
+"""Build what a class hands out, into dist/: `python tools/build.py [step ...]` (or `python3 run.py build`).
+
+    copies   dist/teacher/ (everything) and dist/student/ (no solutions, no speaker notes), each laid
+             out like the project (notebooks/, utils/, README.md, pyproject.toml, requirements.txt)
+             so `utils` imports, `pip install -r requirements.txt` and the notebooks' links work there.
+
+Without arguments every step runs, in order. A new step (a static site, PDFs, ...) is a function
+taking the dist folder, added to STEPS.
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import classroom
+import sync_notebooks
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+PROJECT_FILES = ["README.md", "pyproject.toml", "requirements.txt", "environment.yml"]
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "data")
+
+
+def edition(target, keep):
+    """Copy the project's notebooks and helpers to `target`, each notebook's cells filtered by `keep`."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "utils", target / "utils", ignore=IGNORE)
+    shutil.copytree(ROOT / "notebooks", target / "notebooks", ignore=IGNORE)
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, target / name)
+    for path in sorted((target / "notebooks").rglob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        nb["cells"] = keep(nb["cells"])
+        path.write_text(sync_notebooks.dumps(nb))
+
+
+def copies(dist):
+    """dist/teacher: the notebooks as they are; dist/student: without solutions and speaker notes."""
+    edition(dist / "teacher", list)
+    edition(dist / "student", classroom.student_cells)
+
+
+STEPS = {"copies": copies}
+
+
+def main(names):
+    unknown = [n for n in names if n not in STEPS]
+    if unknown:
+        sys.exit(f"unknown build step(s) {unknown}; the steps are: {', '.join(STEPS)}")
+    for name in names or STEPS:
+        STEPS[name](DIST)
+        print(f"built {name} in {DIST.relative_to(ROOT)}/", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
