@@ -1,0 +1,235 @@
+"""Single-file notebooks (tools/standalone.py): each carries `utils` in its setup cell and runs alone.
+
+The setup cell is plain Python: the first tests run it with `python -S` (no site-packages, so no
+installed `utils`) and check what it unpacks, where, and what it refuses. The `colab_like` tests run
+every standalone notebook under nbmake from an empty folder in .venv-colab (tools/colab_env.py:
+Colab's ipykernel 6.17.1 and ipywidgets 7.7.1, no `utils`); they skip when .venv-colab is missing
+(`python tools/colab_env.py` makes it), except under CI, where they fail.
+"""
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+import colab_env  # noqa: E402
+import standalone  # noqa: E402
+import sync_notebooks  # noqa: E402
+from test_browser import in_ci  # noqa: E402
+
+SOURCES = standalone.notebooks()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The standalone notebooks, written to a fresh folder: {source path: standalone path}."""
+    folder = tmp_path_factory.mktemp("standalone")
+    written = standalone.write_all(folder)
+    assert written == [folder / p.relative_to(ROOT / "notebooks") for p in SOURCES], "laid out as notebooks/"
+    return dict(zip(SOURCES, written))
+
+
+@pytest.fixture(scope="module")
+def setup():
+    """The standalone setup cell's source."""
+    return standalone.setup_source()
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def run_setup(code, cwd, tmpdir, pythonpath=None):
+    """Run `code` with python -S (stdlib only: no installed `utils`, nor what it imports), TMPDIR set."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(TMPDIR=str(tmpdir), **({"PYTHONPATH": str(pythonpath)} if pythonpath else {}))
+    return subprocess.run([sys.executable, "-S", "-"], input=code, cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def unpacked(tmpdir):
+    """The folders the setup cell unpacked into `tmpdir`."""
+    return sorted(Path(tmpdir).glob("cnn-layers-*"))
+
+
+def test_the_payload_is_the_utils_package_byte_for_byte_and_reproducible():
+    archive = zipfile.ZipFile(io.BytesIO(standalone.payload()))
+    files = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in (ROOT / "utils").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts}
+    assert "utils/__init__.py" in files and "utils/guard.py" in files
+    assert {name: archive.read(name) for name in archive.namelist()} == files
+    assert standalone.payload() == standalone.payload(), "the same files must give the same zip"
+
+
+def test_one_standalone_notebook_per_notebook_each_under_1_MB(built):
+    assert [p.name for p in built][:4] == [
+        "01_convolution.ipynb", "02_max_pooling.ipynb", "03_fully_connected.ipynb", "04_lenet_end_to_end.ipynb"]
+    for target in built.values():
+        size = target.stat().st_size
+        print(f"{target.name}: {size:,} bytes")
+        assert size < 1_000_000, f"{target.name} is {size:,} bytes, over the 1 MB budget"
+
+
+def test_only_the_setup_cell_and_the_contents_link_change(built, setup):
+    repo, ref = sync_notebooks.project()
+    for source, target in built.items():
+        before, after = cells(source), cells(target)
+        assert [c["id"] for c in before] == [c["id"] for c in after]
+        for old, new in zip(before, after):
+            if old["id"] == sync_notebooks.SETUP:
+                assert "".join(new["source"]) == setup
+            elif old["id"] in sync_notebooks.GENERATED:
+                assert "".join(new["source"]) == "".join(old["source"]).replace(
+                    "(../README.md)", f"({repo}/blob/{ref}/README.md)")
+            else:
+                assert new == old, f"{target.name}: cell {old['id']} changed"
+        assert json.loads(target.read_text())["metadata"] == json.loads(source.read_text())["metadata"]
+
+
+def test_the_setup_cell_is_readable(setup):
+    lines = setup.splitlines()
+    assert lines[0].startswith("# Standalone copy") and len(lines) <= 30
+    assert all(len(line) <= 120 for line in lines[:-1]), "only the payload line may be long"
+    assert re.fullmatch(r'unpack_helpers\("[0-9a-f]{64}", "[A-Za-z0-9+/=]+"\)', lines[-1])
+
+
+def test_without_utils_the_cell_unpacks_the_package_to_a_temporary_folder(setup, tmp_path):
+    notebook_folder, tmpdir = tmp_path / "notebook", tmp_path / "tmp"
+    notebook_folder.mkdir(), tmpdir.mkdir()
+    check = "\nprint(importlib.util.find_spec('utils').origin)"
+    done = run_setup(setup + check, notebook_folder, tmpdir)
+    assert done.returncode == 0, done.stderr
+    [folder] = unpacked(tmpdir)
+    assert Path(done.stdout.strip()) == folder / "utils" / "__init__.py"
+    for path in standalone.package_files():
+        assert (folder / path.relative_to(ROOT)).read_bytes() == path.read_bytes()
+    assert list(notebook_folder.iterdir()) == [], "nothing is written next to the notebook"
+
+
+def test_run_twice_in_one_kernel_it_unpacks_once(setup, tmp_path):
+    done = run_setup(f"{setup}\n{setup}\nprint(importlib.util.find_spec('utils').origin)", tmp_path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    [folder] = unpacked(tmp_path)
+    assert done.stdout.strip() == str(folder / "utils" / "__init__.py")
+
+
+def test_where_utils_is_installed_it_does_nothing(setup, tmp_path):
+    done = run_setup(setup + "\nprint(importlib.util.find_spec('utils').origin)", tmp_path, tmp_path, pythonpath=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(ROOT / "utils" / "__init__.py") and unpacked(tmp_path) == []
+
+
+@pytest.mark.parametrize("other", ["utils.py", "utils/__init__.py"])
+def test_another_packages_utils_gives_way_to_ours(setup, tmp_path, other):
+    (tmp_path / "other" / other).parent.mkdir(parents=True)
+    (tmp_path / "other" / other).write_text("import sys\nNOT_OURS = True\n")
+    check = "\nprint('utils' in sys.modules, importlib.util.find_spec('utils').origin)"
+    done = run_setup("import utils\n" + setup + check, tmp_path, tmp_path, pythonpath=tmp_path / "other")
+    assert done.returncode == 0, done.stderr
+    [folder] = unpacked(tmp_path)
+    assert done.stdout.split() == ["False", str(folder / "utils" / "__init__.py")]
+
+
+def test_a_damaged_payload_is_refused_with_a_clear_message(setup, tmp_path):
+    payload = setup.splitlines()[-1].split('"')[3]
+    broken = payload[:1000] + ("A" if payload[1000] != "A" else "B") + payload[1001:]
+    assert len(broken) == len(payload) and broken != payload
+    done = run_setup(setup.replace(payload, broken), tmp_path, tmp_path)
+    assert done.returncode != 0 and unpacked(tmp_path) == []
+    assert "RuntimeError: The helpers inside this notebook are damaged" in done.stderr
+    assert "download the notebook again" in done.stderr
+
+
+def test_an_unusable_temp_folder_falls_back_to_another(setup, tmp_path):
+    # TMPDIR that cannot hold a folder (a file: a read-only folder would not stop root) and a read-only
+    # notebook folder: tempfile moves on to the system's temporary folder.
+    (tmp_path / "not-a-folder").write_text("")
+    notebook_folder = tmp_path / "read-only"
+    notebook_folder.mkdir(mode=0o555)
+    check = "\nprint(importlib.util.find_spec('utils').origin)"
+    done = run_setup(setup + check, notebook_folder, tmp_path / "not-a-folder")
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip()).parent.parent
+    try:
+        assert folder.parent != tmp_path and folder.name.startswith("cnn-layers-")
+        assert (folder / "utils" / "guard.py").read_bytes() == (ROOT / "utils" / "guard.py").read_bytes()
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_the_payload_decodes_to_the_zip(setup):
+    line = setup.splitlines()[-1]
+    payload = line.split('"')[3]
+    assert base64.b64decode(payload) == standalone.payload()
+
+
+# Colab-like: the notebooks themselves, in .venv-colab.
+
+@pytest.fixture(scope="module")
+def colab_python():
+    """The interpreter of .venv-colab; skipped when it is missing or stale, a failure under CI."""
+    if not colab_env.ready():
+        reason = f"{colab_env.COLAB.name} is missing or stale: make it with `python tools/colab_env.py`"
+        if in_ci():
+            pytest.fail(f"CI must run the Colab-like tests, but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return colab_env.python()
+
+
+def colab_env_vars(tmpdir):
+    """The environment of a Colab-like run: no PYTHONPATH, the offline dataset, TMPDIR to look into."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(TMPDIR=str(tmpdir), CNN_LAYERS_DATASET="offline", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return env
+
+
+def nbmake(python, notebook, tmp_path):
+    """Run one notebook, alone in an empty folder, under nbmake; (finished process, temp folder)."""
+    folder, tmpdir = tmp_path / "empty", tmp_path / "tmp"
+    folder.mkdir(), tmpdir.mkdir()
+    shutil.copy(notebook, folder)
+    done = subprocess.run([python, "-m", "pytest", "--nbmake", "--nbmake-timeout=300", "-p", "no:cacheprovider",
+                           "-q", notebook.name], cwd=folder, env=colab_env_vars(tmpdir), capture_output=True,
+                          text=True, timeout=900)
+    return done, tmpdir
+
+
+def test_colab_like_environment_has_colabs_versions_and_no_utils(colab_python, tmp_path):
+    code = ("import importlib.util, ipykernel, ipywidgets, torch, torchvision, matplotlib, nbmake\n"
+            "print(ipykernel.__version__, ipywidgets.__version__, importlib.util.find_spec('utils'))")
+    done = subprocess.run([colab_python, "-c", code], cwd=tmp_path, env=colab_env_vars(tmp_path),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["6.17.1", "7.7.1", "None"], "Colab's versions, and our package not installed"
+
+
+def test_colab_like_kernel_unpacks_once_when_run_twice(colab_python, setup, tmp_path):
+    check = ("import tempfile\nimport ipykernel\nimport ipywidgets\nimport utils\nfrom utils import view\n"
+             "assert (ipykernel.__version__, ipywidgets.__version__) == ('6.17.1', '7.7.1')\n"
+             "assert utils.__file__.startswith(tempfile.gettempdir()), utils.__file__")
+    nb = {"cells": [sync_notebooks.cell("code", f"c{i}", source) for i, source in enumerate([setup, setup, check])],
+          "metadata": {"kernelspec": sync_notebooks.KERNELSPEC}, "nbformat": 4, "nbformat_minor": 5}
+    notebook = tmp_path / "twice.ipynb"
+    notebook.write_text(sync_notebooks.dumps(nb))
+    done, tmpdir = nbmake(colab_python, notebook, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(unpacked(tmpdir)) == 1
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_colab_like_standalone_notebook_runs_alone(colab_python, built, source, tmp_path):
+    done, tmpdir = nbmake(colab_python, built[source], tmp_path)
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout
+    assert len(unpacked(tmpdir)) == 1, "the kernel had no `utils` of its own: the notebook unpacked its helpers"
