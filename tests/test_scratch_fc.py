@@ -5,6 +5,9 @@ from cases the notebook's random checks never draw and from PyTorch's own sample
 """
 
 import copy
+import sys
+import types
+import unittest
 
 import pytest
 import torch
@@ -176,7 +179,8 @@ def test_linear_backward_refuses_a_batch_that_is_not_two_dimensional_or_a_mismat
 # ---- PyTorch's own sample inputs ----------------------------------------------------------------------
 
 def samples(name):
-    """PyTorch's sample inputs (float64, CPU) for the operator `name`."""
+    """PyTorch's sample inputs (float64, CPU) for operator `name` (its helpers want `expecttest`: a stand-in)."""
+    sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
     from torch.testing._internal.common_methods_invocations import op_db
     op = next(op for op in op_db if op.name == name and op.variant_test_name == "")
     return op, list(op.sample_inputs("cpu", torch.float64))
