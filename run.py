@@ -2,6 +2,7 @@
 
     python3 run.py lab     set up (first time only) and open JupyterLab on notebook 01
     python3 run.py test    set up (first time only) and run every test
+    python3 run.py class   set up (first time only) and serve the widget dashboard, without code (Voila)
     python3 run.py build   write the class's copies: dist/student/ (no solutions) and dist/teacher/
 
 Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
@@ -25,6 +26,7 @@ IPYWIDGETS7_PACKAGES = [
     "ipywidgets==7.7.1", "widgetsnbextension==3.6.*", "jupyterlab_widgets==1.1.*", "ipython_genutils",
 ]
 FIRST_NOTEBOOK = "notebooks/01_convolution.ipynb"
+DASHBOARD = "dashboard/dashboard.ipynb"
 
 
 def tool(name):
@@ -76,6 +78,14 @@ def lab(args):
     run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root(), *args)
 
 
+def dashboard(args):
+    """Serve the dashboard with Voila: every widget on one page, no code (extra args go to voila, e.g. --port)."""
+    install("requirements.txt")
+    if not tool("voila").exists():
+        sys.exit("The dashboard needs Voila, which needs Python 3.10 or newer: run.py with a newer python3.")
+    run(tool("voila"), DASHBOARD, *args)
+
+
 def build(steps):
     install("requirements.txt")
     run(tool("python"), "tools/build.py", *steps)
@@ -92,7 +102,7 @@ def test(pytest_args):
         "-W", "ignore::DeprecationWarning", "tests/", env=env)
 
 
-COMMANDS = {"lab": lab, "build": build, "test": test}
+COMMANDS = {"lab": lab, "class": dashboard, "build": build, "test": test}
 
 
 def main(argv):

@@ -171,6 +171,39 @@ class JupyterLab:
         return f"{self.url}/lab/workspaces/test-{uuid.uuid4().hex[:12]}/tree/{relative}?reset"
 
 
+class Voila:
+    """`voila <notebook>` on 127.0.0.1 (what `python3 run.py class` starts), started on enter, stopped on exit."""
+
+    def __init__(self, notebook):
+        self.notebook, self.url, self.process = Path(notebook).resolve(), "", None
+
+    def __enter__(self):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/"
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-m", "voila", str(self.notebook), "--no-browser",
+                                         "--Voila.ip=127.0.0.1", f"--port={port}"], stdout=self.log,
+                                        stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        deadline = time.monotonic() + SERVER_START_S
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("Voila did not start")
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
 # In-page helpers. `window.__lab` reads the current notebook's kernel and model; `window.__probe`
 # watches one widget around one interaction: the time of the learner's input (key, pointer or
 # change event), the kernel's busy -> idle turns that handle the widget messages it sends, and,

@@ -16,6 +16,7 @@ Without playwright or Chromium the tests skip, except under CI (CI=true), where 
 CHROMIUM=/path/to/chromium picks another browser binary.
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_support import JupyterLab, Notebook, chromium, missing_browser  # noqa: E402
+from browser_support import JupyterLab, Notebook, PlaywrightTimeout, Voila, chromium, missing_browser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -113,3 +114,45 @@ def describe(outcomes):
     return (f"{len(outcomes)} change(s), picture unchanged" + (f", {silent} never answered by the kernel" if silent
             else "") + f"; new messages: {[t for o in outcomes for t in o['newHtml']]}; "
             f"the widget shows: {' | '.join(outcomes[-1]['html'])[-300:]!r}")
+
+
+DASHBOARD = ROOT / "dashboard" / "dashboard.ipynb"
+DASHBOARD_WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
+
+
+@pytest.fixture
+def voila(browser):
+    """`python3 run.py class`'s server (Voila) on 127.0.0.1, serving the dashboard."""
+    with Voila(DASHBOARD) as server:
+        yield server
+
+
+def test_dashboard_shows_every_widget_and_each_answers_a_slider(browser, voila):
+    # One widget per code cell but the first (the imports); each one's first slider, stepped, redraws a picture.
+    expected = sum(c["cell_type"] == "code" for c in json.loads(DASHBOARD.read_text())["cells"]) - 1
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(voila.url, timeout=300_000)
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
+                           arg=[DASHBOARD_WIDGETS, expected], timeout=300_000)
+    page.wait_for_function("() => !document.body.textContent.includes('Loading widget')", timeout=60_000)
+    assert "Traceback" not in page.locator("body").inner_text() and not errors, errors
+    views = page.locator(DASHBOARD_WIDGETS)
+    silent = []
+    for i in range(views.count()):
+        view = views.nth(i)
+        handles = view.locator(".noUi-handle")
+        if not handles.count():
+            continue
+        before = view.evaluate("e => [...e.querySelectorAll('img')].map(i => i.src).join()")
+        handles.first.scroll_into_view_if_needed()
+        handles.first.focus()
+        handles.first.press("ArrowRight" if handles.first.get_attribute("aria-valuenow") !=
+                            handles.first.get_attribute("aria-valuemax") else "ArrowLeft")
+        try:
+            page.wait_for_function("([e, old]) => [...e.querySelectorAll('img')].map(i => i.src).join() !== old",
+                                   arg=[view.element_handle(), before], timeout=30_000)
+        except PlaywrightTimeout:
+            silent.append(f"widget {i + 1}")
+    assert views.count() == expected and not silent, f"{views.count()} of {expected} widgets; no redraw: {silent}"

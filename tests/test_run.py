@@ -33,6 +33,19 @@ def test_lab_without_arguments_opens_the_first_notebook(started):
     assert started[0][3:] == run.as_root()
 
 
+def test_class_serves_the_dashboard_and_passes_extra_arguments_on_to_voila(started, monkeypatch):
+    monkeypatch.setattr(run, "tool", lambda name: ROOT / "tests" / "test_run.py")  # a file that exists
+    run.main(["class", "--port", "8866", "--no-browser"])
+    [command] = started
+    assert command[1:] == [run.DASHBOARD, "--port", "8866", "--no-browser"], command
+    assert (ROOT / run.DASHBOARD).exists()
+
+
+def test_build_runs_the_steps_asked_for(started):
+    run.main(["build", "copies"])
+    assert started[0][1:] == ["tools/build.py", "copies"]
+
+
 def test_test_passes_extra_arguments_on_to_pytest(started):
     run.main(["test", "-k", "pooling"])
     assert started[0][1:3] == ["-m", "pytest"] and started[0][3:] == ["-k", "pooling"], started[0]
