@@ -50,6 +50,12 @@ def cells(path):
     return json.loads(path.read_text())["cells"]
 
 
+def links(cell):
+    """A markdown cell's text without its link targets, and the targets."""
+    text = "".join(cell["source"])
+    return re.sub(r"\]\([^)]*\)", "]()", text), re.findall(r"\]\(([^)]*)\)", text)
+
+
 def run_setup(code, cwd, tmpdir, pythonpath=None):
     """Run `code` with python -S (stdlib only: no installed `utils`, nor what it imports), TMPDIR set."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -89,9 +95,12 @@ def test_only_the_setup_cell_and_the_contents_link_change(built, setup):
         for old, new in zip(before, after):
             if old["id"] == sync_notebooks.SETUP:
                 assert "".join(new["source"]) == setup
-            elif old["id"] in sync_notebooks.GENERATED:
-                assert "".join(new["source"]) == "".join(old["source"]).replace(
-                    "(../README.md)", f"({repo}/blob/{ref}/README.md)")
+            elif old["id"] in sync_notebooks.GENERATED:  # a link out of the notebooks' folder goes to the repository
+                (old_text, old_links), (new_text, new_links) = links(old), links(new)
+                assert new_text == old_text and len(new_links) == len(old_links)
+                for was, now in zip(old_links, new_links):
+                    moved = f"{repo}/blob/{ref}/" + was.lstrip("./") if was.startswith("../") else was
+                    assert now == moved, (target.name, was, now)
             else:
                 assert new == old, f"{target.name}: cell {old['id']} changed"
         assert json.loads(target.read_text())["metadata"] == json.loads(source.read_text())["metadata"]
@@ -177,13 +186,20 @@ def test_the_payload_decodes_to_the_zip(setup):
 # Colab-like: the notebooks themselves, in .venv-colab.
 
 @pytest.fixture(scope="module")
-def colab_python():
-    """The interpreter of .venv-colab; skipped when it is missing or stale, a failure under CI."""
+def colab_python(tmp_path_factory):
+    """The interpreter of .venv-colab, checked to be Colab-like; skipped when missing or stale, a failure under CI."""
     if not colab_env.ready():
         reason = f"{colab_env.COLAB.name} is missing or stale: make it with `python tools/colab_env.py`"
         if in_ci():
             pytest.fail(f"CI must run the Colab-like tests, but {reason}", pytrace=False)
         pytest.skip(reason)
+    empty = tmp_path_factory.mktemp("empty")
+    code = ("import importlib.util, ipykernel, ipywidgets, torch, torchvision, matplotlib, nbmake\n"
+            "print(ipykernel.__version__, ipywidgets.__version__, importlib.util.find_spec('utils'))")
+    done = subprocess.run([colab_env.python(), "-c", code], cwd=empty, env=colab_env_vars(empty),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["6.17.1", "7.7.1", "None"], "Colab's versions, and our package not installed"
     return colab_env.python()
 
 
@@ -205,13 +221,11 @@ def nbmake(python, notebook, tmp_path):
     return done, tmpdir
 
 
-def test_colab_like_environment_has_colabs_versions_and_no_utils(colab_python, tmp_path):
-    code = ("import importlib.util, ipykernel, ipywidgets, torch, torchvision, matplotlib, nbmake\n"
-            "print(ipykernel.__version__, ipywidgets.__version__, importlib.util.find_spec('utils'))")
-    done = subprocess.run([colab_python, "-c", code], cwd=tmp_path, env=colab_env_vars(tmp_path),
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["6.17.1", "7.7.1", "None"], "Colab's versions, and our package not installed"
+def test_colab_like_environment_lists_the_overlay_then_the_main_venv_and_is_kept(colab_python, monkeypatch):
+    [pth] = colab_env.site_packages(colab_env.COLAB).glob("*.pth")
+    assert pth.read_text().splitlines() == [str(colab_env.OVERLAY), str(colab_env.site_packages(colab_env.MAIN))]
+    monkeypatch.setattr(colab_env.subprocess, "check_call", lambda *a, **k: pytest.fail(f"rebuilt: {a}"))
+    assert colab_env.ensure() == colab_python, "an up-to-date environment is left as it is"
 
 
 def test_colab_like_kernel_unpacks_once_when_run_twice(colab_python, setup, tmp_path):

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import shutil
 import sys
 import zipfile
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "utils"
 OUT = ROOT / "dist" / "standalone"
 LIMIT = 1_000_000  # bytes: the budget of one standalone notebook (issue 13)
+README_LINK = re.compile(r"\((?:\.\./)+(README[\w.]*\.md)\)")  # (../README.md), (../../README.zh.md)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # one fixed date for every file, so the same package gives the same bytes
 
 SETUP = '''\
@@ -85,11 +87,16 @@ def standalone(path, setup):
     if sync_notebooks.SETUP not in ids:
         raise ValueError(f"{path.name} has no '{sync_notebooks.SETUP}' cell: run `python tools/sync_notebooks.py`")
     nb["cells"][ids.index(sync_notebooks.SETUP)]["source"] = setup.splitlines(keepends=True)
-    repo, ref = sync_notebooks.project()
     for c in nb["cells"]:
         if c.get("id") in sync_notebooks.GENERATED and c["cell_type"] == "markdown":
-            c["source"] = [line.replace("(../README.md)", f"({repo}/blob/{ref}/README.md)") for line in c["source"]]
+            c["source"] = [README_LINK.sub(readme_url, line) for line in c["source"]]
     return nb
+
+
+def readme_url(match):
+    """The README a relative link points at, in the repository at the pinned tag: a lone file has no ../README.md."""
+    repo, ref = sync_notebooks.project()
+    return f"({repo}/blob/{ref}/{match.group(1)})"
 
 
 def notebooks():
