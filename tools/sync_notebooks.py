@@ -1,12 +1,14 @@
 """Keep every notebook clean and linked: `python tools/sync_notebooks.py` rewrites them in place.
 
-For each notebooks/NN_*.ipynb it strips outputs and execution counts, sets the python3 kernelspec,
-and writes three generated cells: navigation and the "Open in Colab" badge at the top, the guarded
-Colab setup cell after it, and navigation at the bottom. Every cell gets its slide type for the live
-slideshow (metadata.slideshow.slide_type), derived from the notebook's structure by
-tools/classroom.py; a cell's other metadata is dropped but its tags. The repository URL and the pinned tag
-come from pyproject.toml, the one place they live; README.md's Colab links are updated to match.
-`--check` changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too).
+For each notebooks/NN_*.ipynb, and its Chinese edition notebooks/zh/NN_*.ipynb, it strips outputs and
+execution counts, sets the python3 kernelspec, and writes three generated cells: navigation and the
+"Open in Colab" badge at the top, the guarded Colab setup cell after it, and navigation at the bottom.
+Every cell gets its slide type for the live slideshow (metadata.slideshow.slide_type), derived from
+the notebook's structure by tools/classroom.py; a cell's other metadata is dropped but its tags (and,
+in the Chinese edition, `translation`: the English it translates, see tools/editions.py). The
+repository URL and the pinned tag come from pyproject.toml, the one place they live; the READMEs'
+Colab links are updated to match. `--check` changes nothing and exits 1 if anything is out of date
+(tests/test_hygiene.py checks too).
 """
 
 import json
@@ -19,6 +21,18 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+CHINESE = NOTEBOOKS / "zh"
+READMES = {NOTEBOOKS: ROOT / "README.md", CHINESE: ROOT / "README.zh-CN.md"}
+KEPT_METADATA = ("tags", "translation")
+# What the generated cells say, per edition.
+WORDS = {
+    NOTEBOOKS: {"contents": "Contents", "setup": (
+        "# On Colab only: install this series' helpers (utils/) from its repository, pinned to a release.\n"
+        "# Anywhere else they are already installed by `python3 run.py lab`, and this cell does nothing.\n")},
+    CHINESE: {"contents": "目录", "setup": (
+        "# 仅在 Colab 上运行：从本系列的代码仓库安装辅助代码（utils/），固定在一个发布版本。\n"
+        "# 在其他地方，`python3 run.py lab` 已经装好了它们，这个单元格什么也不做。\n")},
+}
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 NAV_TOP, SETUP, NAV_BOTTOM = "navigation-top", "colab-setup", "navigation-bottom"
 GENERATED = {NAV_TOP, SETUP, NAV_BOTTOM}
@@ -33,9 +47,14 @@ def project():
 
 
 def colab_url(name):
-    """The Colab link that opens notebooks/<name> at the pinned tag."""
+    """The Colab link that opens notebooks/<name> (e.g. "01_x.ipynb" or "zh/01_x.ipynb") at the pinned tag."""
     repo, ref = project()
     return f"https://colab.research.google.com/github/{repo.split('github.com/')[1]}/blob/{ref}/notebooks/{name}"
+
+
+def relative(path):
+    """A notebook's path below notebooks/: "01_x.ipynb", or "zh/01_x.ipynb" in the Chinese edition."""
+    return path.relative_to(NOTEBOOKS).as_posix()
 
 
 def colab_badge(name):
@@ -43,12 +62,11 @@ def colab_badge(name):
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(name)})"
 
 
-def setup_source():
+def setup_source(folder=NOTEBOOKS):
     """The guarded first code cell: on Colab only, install the series' helpers at the pinned tag."""
     repo, ref = project()
     return (
-        "# On Colab only: install this series' helpers (utils/) from its repository, pinned to a release.\n"
-        "# Anywhere else they are already installed by `python3 run.py lab`, and this cell does nothing.\n"
+        WORDS[folder]["setup"] +
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
@@ -56,9 +74,9 @@ def setup_source():
     )
 
 
-def notebook_paths():
-    """The series' notebooks in order."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def notebook_paths(folder=NOTEBOOKS):
+    """The series' notebooks in order (of one edition: NOTEBOOKS or CHINESE)."""
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def title(path):
@@ -77,7 +95,8 @@ def navigation(path, paths):
     parts = []
     if i > 0:
         parts.append(f"[< {title(paths[i - 1])}]({paths[i - 1].name})")
-    parts.append("[Contents](../README.md)")
+    readme = Path(*[".."] * len(path.relative_to(ROOT).parent.parts), READMES[path.parent].name).as_posix()
+    parts.append(f"[{WORDS[path.parent]['contents']}]({readme})")
     if i + 1 < len(paths):
         parts.append(f"[{title(paths[i + 1])} >]({paths[i + 1].name})")
     return " | ".join(parts)
@@ -96,12 +115,12 @@ def synced(path, paths):
     nb = json.loads(path.read_text())
     body = [c for c in nb["cells"] if c.get("id") not in GENERATED]
     for c in body:
-        c["metadata"] = {k: v for k, v in c.get("metadata", {}).items() if k in ("tags",)}
+        c["metadata"] = {k: v for k, v in c.get("metadata", {}).items() if k in KEPT_METADATA}
         if c["cell_type"] == "code":
             c["outputs"], c["execution_count"] = [], None
     nav = navigation(path, paths)
-    top = f"{nav}\n\n{colab_badge(path.name)}"
-    nb["cells"] = [cell("markdown", NAV_TOP, top), cell("code", SETUP, setup_source()), *body,
+    top = f"{nav}\n\n{colab_badge(relative(path))}"
+    nb["cells"] = [cell("markdown", NAV_TOP, top), cell("code", SETUP, setup_source(path.parent)), *body,
                    cell("markdown", NAV_BOTTOM, nav)]
     for c, kind in zip(nb["cells"], classroom.slide_types(nb["cells"], GENERATED)):
         c["metadata"]["slideshow"] = {"slide_type": kind}
@@ -115,30 +134,31 @@ def dumps(nb):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def synced_readme():
-    """README.md with every Colab link pointing at the repository and tag in pyproject.toml."""
-    text = (ROOT / "README.md").read_text()
-    return re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w.]+\.ipynb)",
+def synced_readme(readme=READMES[NOTEBOOKS]):
+    """A README with every Colab link pointing at the repository and tag in pyproject.toml."""
+    text = readme.read_text()
+    return re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w./]+\.ipynb)",
                   lambda m: colab_url(m.group(1)), text)
 
 
 def main(check=False):
-    paths = notebook_paths()
-    stale = []
-    readme = synced_readme()
-    if (ROOT / "README.md").read_text() != readme:
-        stale.append("README.md")
-        if not check:
-            (ROOT / "README.md").write_text(readme)
-    for path in paths:
-        text = dumps(synced(path, paths))
-        if path.read_text() != text:
-            stale.append(path.name)
+    stale, done = [], []
+    for folder, readme in READMES.items():
+        if readme.exists() and readme.read_text() != synced_readme(readme):
+            stale.append(readme.name)
             if not check:
-                path.write_text(text)
+                readme.write_text(synced_readme(readme))
+        paths = notebook_paths(folder)
+        for path in paths:
+            text = dumps(synced(path, paths))
+            if path.read_text() != text:
+                stale.append(relative(path))
+                if not check:
+                    path.write_text(text)
+        done += [relative(p) for p in paths]
     if check and stale:
         sys.exit(f"out of date: {', '.join(stale)}; run: python tools/sync_notebooks.py")
-    print(("checked " if check else "synced ") + ", ".join(p.name for p in paths))
+    print(("checked " if check else "synced ") + ", ".join(done))
 
 
 if __name__ == "__main__":
