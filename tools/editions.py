@@ -5,7 +5,7 @@ same code once comments are dropped and string literals (f-string text included)
 Chinese cell records which English text it translates: `metadata.translation.en`, a hash of the English
 cell's source. When an English cell changes, its Chinese cell is *stale*, like gettext's "fuzzy" mark.
 
-    python tools/editions.py                 create / update every Chinese skeleton; list stale cells
+    python tools/editions.py [NN ...]        create / update the Chinese skeletons (all, or those numbered)
     python tools/editions.py --check         change nothing; exit 1 on drift or stale translations
     python tools/editions.py apply NB FILE   put translations (JSON: cell id -> Chinese source) into NB
 
@@ -145,8 +145,11 @@ def main(argv):
         apply(Path(argv[1]), json.loads(Path(argv[2]).read_text()))
         return
     check, problems = "--check" in argv, []
+    wanted = [a for a in argv if not a.startswith("--")]
     CHINESE.mkdir(exist_ok=True)
     for path in english_paths():
+        if wanted and path.name[:2] not in wanted:
+            continue
         english = json.loads(path.read_text())
         target = zh_path(path)
         chinese = json.loads(target.read_text()) if target.exists() else None
