@@ -1,6 +1,9 @@
 """utils.draw: colour maps mean what they say, pictures stay crisp, PNGs decode back."""
 
 import io
+import os
+import subprocess
+import sys
 
 import matplotlib
 import numpy as np
@@ -8,6 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
+import utils
 from utils import draw
 
 
@@ -85,12 +89,50 @@ def test_png_decodes_to_the_same_pixels():
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(draw.to_png(rgb)))), rgb)
 
 
-def test_captioned_adds_a_text_line_above():
+def test_captioned_adds_a_text_line_above_in_the_series_font():
     rgb = np.zeros((10, 60, 3), np.uint8)
-    out = draw.captioned(rgb, "hello", height=14)
-    assert out.shape == (24, 60, 3)
-    np.testing.assert_array_equal(out[14:], rgb)
-    assert (out[:14] < 128).any(), "some caption pixels are dark"
+    out = draw.captioned(rgb, "hello")
+    assert out.shape == (10 + round(draw.text_px() * 1.5), 60, 3)
+    np.testing.assert_array_equal(out[-10:], rgb)
+    rows = np.flatnonzero((out[:-10] < 128).any(axis=(1, 2)))
+    assert rows.size and rows[-1] - rows[0] + 1 >= 0.6 * draw.text_px(), "as tall as the font, not PIL's tiny one"
+
+
+def test_a_caption_wider_than_its_picture_widens_it_with_white():
+    out = draw.captioned(np.zeros((4, 4, 3), np.uint8), "a long caption 卷积")
+    assert out.shape[1] == draw.text_width("a long caption 卷积") + 4
+    assert (out[-4:, :4] == 0).all() and (out[-4:, 4:] == 255).all()
+
+
+def test_legend_runs_through_the_colour_map_with_its_ends_labelled():
+    strip = draw.legend("signed", -2.5, 2.5, 120)
+    assert strip.shape[1] == 120
+    np.testing.assert_array_equal(strip[3, 0], draw.colorize(np.array([[-1.0, 1.0]]), "signed")[0, 0])
+    np.testing.assert_array_equal(strip[3, -1], draw.colorize(np.array([[-1.0, 1.0]]), "signed")[0, 1])
+    assert draw.number(-2.5) == "−2.5" and draw.number(1234.5) == "1.23e+03"
+    keyed = draw.keyed(np.zeros((5, 120, 3), np.uint8), "activation", 0, 7)
+    assert keyed.shape == (5 + strip.shape[0], 120, 3)
+
+
+def test_presenter_scale_doubles_pictures_and_enlarges_text_and_figures():
+    import matplotlib
+
+    dpi, size = matplotlib.rcParams["figure.dpi"], draw.picture(np.zeros((8, 8)), size=64).shape
+    try:
+        utils.presenter(True)
+        assert draw.presenting() and draw.text_px() >= 18
+        assert draw.picture(np.zeros((8, 8)), size=64).shape == (2 * size[0], 2 * size[1], 3)
+        assert matplotlib.rcParams["figure.dpi"] == dpi * 1.4
+    finally:
+        utils.presenter(False)
+    assert not draw.presenting() and matplotlib.rcParams["figure.dpi"] == dpi
+
+
+def test_the_environment_variable_starts_in_the_presenter_scale():
+    code = "from utils import draw; print(draw.presenting(), draw.text_px())"
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "CNN_LAYERS_PRESENTER": "1"},
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", str(round(draw.TEXT_PX * draw.PRESENTER["text"]))]
 
 
 def test_show_draws_one_titled_axis_per_array():

@@ -45,9 +45,11 @@ def test_a_change_redraws_once_and_the_png_shows_it():
     before = view.computed
     assert view.update(level=1.0, n=3) == ""
     assert view.computed == before + 1, "several settings at once: one redraw"
-    assert decoded(view._images[0]).shape == (3, 3, 3) and (decoded(view._images[0]) == 255).all()
+    shown = decoded(view._images[0])  # the caption drawn in above the picture, at its own pixel size
+    np.testing.assert_array_equal(shown, draw.captioned(view.panels[0].rgb, "panel 0"))
+    assert (shown[-3:, :3] == 255).all() and (shown[-3:, 3:] == 255).all()
     view.controls["invert"].value = True  # as a learner clicks
-    assert (decoded(view._images[0]) == 0).all()
+    assert (decoded(view._images[0])[-3:, :3] == 0).all()
 
 
 def test_impossible_settings_become_a_message_and_bugs_are_labelled():
@@ -66,7 +68,7 @@ def test_unknown_settings_are_refused_by_name():
 def test_panels_are_rebuilt_when_their_number_changes():
     view = Squares()
     view.update(extra=1)
-    assert len(view._images) == 2 and len(view._pictures.children) == 2
+    assert len(view._images) == 2 and len(view._pictures.children[0].children) == 2
     view.update(extra=0)
     assert len(view._images) == 1
 
@@ -242,3 +244,28 @@ def test_every_view_names_the_setting_the_value_and_the_range(views):
             assert allowed in refused(view, name, "1") and allowed in refused(view, name, float("nan"))
             checked += 1
     assert checked >= 10
+
+
+def test_text_plain_states_the_current_settings():
+    view = Squares()
+    view.update(n=3, invert=True)
+    assert view._repr_mimebundle_()["text/plain"] == "Squares: n = 3 · level = 0.5 · invert = True · extra = 0"
+
+
+def test_the_presenter_scale_doubles_pictures_and_enlarges_text_on_the_next_refresh():
+    view = Squares()
+    small, css = view.panels[0].rgb.shape, view._style.value
+    try:
+        draw.presenter(True)
+        view.refresh()
+        assert view.panels[0].rgb.shape[:2] == (2 * small[0], 2 * small[1])
+        assert f"--jp-widgets-font-size: {draw.text_px()}px" in view._style.value and draw.text_px() >= 18
+        assert "--jp-widgets-font-size: 15px" in css
+    finally:
+        draw.presenter(False)
+    view.refresh()
+    assert view.panels[0].rgb.shape == small and view._style.value == css
+
+
+def test_every_label_is_as_wide_as_its_words():
+    assert all(c.style.description_width == "initial" for c in Squares().controls.values())

@@ -44,15 +44,18 @@ class LiveView:
         self.error = None
         self.panels = []
         self._holding = False
-        self._titles = []
         self._images = []
-        self._pictures = widgets.Box(layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self._pictures = widgets.VBox()
         self._message = widgets.HTML()
         self._text = widgets.HTML()
+        self._style = widgets.HTML()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        rows = [widgets.HBox(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
-        self.widget = widgets.VBox([*rows, self._message, self._pictures, self._text])
+            if hasattr(control.style, "description_width"):
+                control.style.description_width = "initial"  # a label as wide as its words, in any language
+        rows = [_row(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
+        self.widget = widgets.VBox([*rows, self._message, self._pictures, self._text, self._style])
+        self.widget.add_class("cnn-view")
         self.refresh()
 
     def compute(self, **settings):
@@ -103,6 +106,7 @@ class LiveView:
 
     def refresh(self):
         """Recompute and redraw; a bad setting becomes a message in the widget, never a traceback."""
+        self._style.value = style_sheet()
         try:
             self.text = ""
             with one_thread():
@@ -121,23 +125,26 @@ class LiveView:
         self._text.value = self.text
 
     def _show(self, panels):
+        """Each panel as one PNG, its caption drawn in, shown at its own pixel size (never stretched)."""
         if len(panels) != len(self._images):  # new widgets only when the number of pictures changes
-            self._titles = [widgets.HTML() for _ in panels]
-            self._images = [widgets.Image(format="png") for _ in panels]
-            self._pictures.children = [widgets.VBox([t, i]) for t, i in zip(self._titles, self._images)]
-        for i, (panel, title, image) in enumerate(zip(panels, self._titles, self._images)):
-            caption = f"<b>{html.escape(panel.title)}</b>"
-            if title.value != caption:
-                title.value = caption
-            if i >= len(self.panels) or not np.array_equal(panel.rgb, self.panels[i].rgb) or not image.value:
-                image.value = draw.to_png(panel.rgb)  # encode only what changed: the input photo rarely does
+            self._images = [widgets.Image(format="png", layout=widgets.Layout(flex="0 0 auto", margin="0 12px 8px 0"))
+                            for _ in panels]
+            columns = self.columns or len(panels)
+            self._pictures.children = [_row(self._images[i:i + columns]) for i in range(0, len(panels), columns)]
+        for i, (panel, image) in enumerate(zip(panels, self._images)):
+            old = self.panels[i] if i < len(self.panels) else None
+            if old is None or old.title != panel.title or not np.array_equal(panel.rgb, old.rgb) or not image.value:
+                image.value = draw.to_png(draw.captioned(panel.rgb, panel.title))  # only what changed
 
     def snapshot(self):
         """The view's current state as one (H, W, 3) picture with captions: the static fallback."""
         if not self.panels:
             return np.full((20, 200, 3), 255, np.uint8)
-        pictures = [draw.captioned(p.rgb, p.title) for p in self.panels]
-        return draw.grid(pictures, columns=self.columns)
+        return draw.grid([draw.captioned(p.rgb, p.title) for p in self.panels], columns=self.columns)
+
+    def summary(self):
+        """The current settings in one line of text, for a page that shows the static picture."""
+        return f"{type(self).__name__}: " + " · ".join(f"{name} = {value}" for name, value in self.settings().items())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The live widget where a frontend can draw it; a PNG of the first state everywhere else.
@@ -148,8 +155,25 @@ class LiveView:
                 "model_id": self.widget.model_id,
             },
             "image/png": base64.b64encode(draw.to_png(self.snapshot())).decode("ascii"),
-            "text/plain": f"<{type(self).__name__}: run the notebook to use the live widget>",
+            "text/plain": self.summary(),
         }
+
+
+def _row(children):
+    """Widgets side by side, wrapping onto the next line (never squeezed) when the page is narrow."""
+    return widgets.Box(children, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+
+
+def style_sheet():
+    """A <style> sizing the text and controls of every view (class cnn-view) at the current scale."""
+    size, f = draw.text_px(), draw.text_px() / draw.TEXT_PX
+    return (f"<style>.cnn-view {{--jp-widgets-font-size: {size}px; --jp-widgets-inline-height: {round(28 * f)}px; "
+            f"--jp-widgets-inline-width: {round(300 * f)}px; --jp-widgets-inline-width-short: {round(148 * f)}px; "
+            f"--jp-widgets-inline-width-tiny: {round(72 * f)}px; --jp-widgets-slider-handle-size: {round(16 * f)}px; "
+            f"--jp-widgets-radio-item-height: {round(20 * f)}px; font-size: {size}px; line-height: 1.4}} "
+            f".cnn-view .widget-html-content, .cnn-view .jupyter-widget-html-content {{font-size: {size}px; "
+            f"line-height: 1.4}} .cnn-view td, .cnn-view th {{padding: 2px 12px; text-align: right}} "
+            f".cnn-view button {{white-space: nowrap}}</style>")
 
 
 @contextmanager
