@@ -30,7 +30,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # one fixed date for every file, so the same p
 SETUP = '''\
 # Standalone copy: the series' helpers (the `utils` package, {count} files) are zipped into this cell's last line,
 # so this one file runs on Colab, Kaggle or any Jupyter with torch, torchvision, matplotlib and ipywidgets.
-# Only when `utils` cannot be imported are they checked (SHA-256), unpacked to a new temporary folder and used.
+# Only where this series' `utils` is not importable are they checked (SHA-256) and unpacked to a new temp folder.
 import base64
 import hashlib
 import importlib.util
