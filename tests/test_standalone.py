@@ -87,14 +87,14 @@ def test_one_standalone_notebook_per_notebook_each_under_1_MB(built):
         assert size < 1_000_000, f"{target.name} is {size:,} bytes, over the 1 MB budget"
 
 
-def test_only_the_setup_cell_and_the_contents_link_change(built, setup):
+def test_only_the_setup_cell_and_the_contents_link_change(built):
     repo, ref = sync_notebooks.project()
     for source, target in built.items():
         before, after = cells(source), cells(target)
         assert [c["id"] for c in before] == [c["id"] for c in after]
         for old, new in zip(before, after):
             if old["id"] == sync_notebooks.SETUP:
-                assert "".join(new["source"]) == setup
+                assert "".join(new["source"]) == standalone.setup_source(source.parent)
             elif old["id"] in sync_notebooks.GENERATED:  # a link out of the notebooks' folder goes to the repository
                 (old_text, old_links), (new_text, new_links) = links(old), links(new)
                 assert new_text == old_text and len(new_links) == len(old_links)
@@ -106,11 +106,15 @@ def test_only_the_setup_cell_and_the_contents_link_change(built, setup):
         assert json.loads(target.read_text())["metadata"] == json.loads(source.read_text())["metadata"]
 
 
-def test_the_setup_cell_is_readable(setup):
-    lines = setup.splitlines()
-    assert lines[0].startswith("# Standalone copy") and len(lines) <= 30
+@pytest.mark.parametrize("edition", standalone.WORDS, ids=["en", "zh"])
+def test_the_setup_cell_is_readable_and_the_editions_differ_only_in_words(setup, edition):
+    lines = standalone.setup_source(edition).splitlines()
+    assert lines[0].startswith(("# Standalone copy", "# 独立副本")) and len(lines) <= 30
     assert all(len(line) <= 120 for line in lines[:-1]), "only the payload line may be long"
     assert re.fullmatch(r'unpack_helpers\("[0-9a-f]{64}", "[A-Za-z0-9+/=]+"\)', lines[-1])
+    code = lambda text: [line.split("  #")[0] for line in text.splitlines()  # without comments and the message
+                         if not line.startswith("#") and "RuntimeError(" not in line]
+    assert code(standalone.setup_source(edition)) == code(setup)
 
 
 def test_without_utils_the_cell_unpacks_the_package_to_a_temporary_folder(setup, tmp_path):
@@ -156,7 +160,7 @@ def test_a_damaged_payload_is_refused_with_a_clear_message(setup, tmp_path):
     assert len(broken) == len(payload) and broken != payload
     done = run_setup(setup.replace(payload, broken), tmp_path, tmp_path)
     assert done.returncode != 0 and unpacked(tmp_path) == []
-    assert "RuntimeError: The helpers inside this notebook are damaged" in done.stderr
+    assert "RuntimeError: This notebook's helpers are damaged" in done.stderr
     assert "download the notebook again" in done.stderr
 
 
@@ -241,7 +245,7 @@ def test_colab_like_kernel_unpacks_once_when_run_twice(colab_python, setup, tmp_
     assert len(unpacked(tmpdir)) == 1
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+@pytest.mark.parametrize("source", SOURCES, ids=[sync_notebooks.relative(p)[:-6] for p in SOURCES])
 def test_colab_like_standalone_notebook_runs_alone(colab_python, built, source, tmp_path):
     done, tmpdir = nbmake(colab_python, built[source], tmp_path)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]

@@ -1,4 +1,4 @@
-"""Single-file notebooks: `python tools/standalone.py [folder]` writes dist/standalone/NN_*.ipynb.
+"""Single-file notebooks: `python tools/standalone.py [folder]` writes dist/standalone/NN_*.ipynb (and zh/NN_*).
 
 Each is a notebook of the series whose Colab setup cell is replaced by one that carries the `utils`
 package inside it: a zip of utils/, base64-encoded on the cell's last line, with its SHA-256. Run on
@@ -24,13 +24,35 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "utils"
 OUT = ROOT / "dist" / "standalone"
 LIMIT = 1_000_000  # bytes: the budget of one standalone notebook (issue 13)
-README_LINK = re.compile(r"\((?:\.\./)+(README[\w.]*\.md)\)")  # (../README.md), (../../README.zh.md)
+README_LINK = re.compile(r"\((?:\.\./)+(README[\w.-]*\.md)\)")  # (../README.md), (../../README.zh-CN.md)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # one fixed date for every file, so the same package gives the same bytes
 
+# What the setup cell says, per edition (sync_notebooks.NOTEBOOKS or CHINESE).
+WORDS = {
+    sync_notebooks.NOTEBOOKS: {
+        "intro": (
+            "# Standalone copy: the series' helpers (the `utils` package, {count} files) are zipped into this cell's\n"
+            "# last line, so this one file runs on Colab, Kaggle or any Jupyter with torch, torchvision, matplotlib\n"
+            "# and ipywidgets. Only where this series' `utils` is not importable are they checked (SHA-256) and\n"
+            "# unpacked to a new temporary folder."),
+        "where": "where `import utils` would look, without importing it",
+        "ours": "this series' `utils`: installed, or unpacked by an earlier run of this cell",
+        "forget": "forget another package's `utils`, if one was imported",
+        "damaged": "This notebook's helpers are damaged (their SHA-256 differs): download the notebook again.",
+    },
+    sync_notebooks.CHINESE: {
+        "intro": (
+            "# 独立副本：本系列的辅助代码（`utils` 包，共 {count} 个文件）压缩后写在本单元格的最后一行，\n"
+            "# 所以只要有 torch、torchvision、matplotlib 和 ipywidgets，这一个文件就能在 Colab、Kaggle\n"
+            "# 或任何 Jupyter 中运行。只有在无法导入本系列的 `utils` 时，才校验（SHA-256）并解压到新的临时文件夹。"),
+        "where": "`import utils` 会从哪里导入（并不真的导入）",
+        "ours": "本系列的 `utils`：已经安装，或已由本单元格上一次运行解压",
+        "forget": "若导入过其他包的 `utils`，把它忘掉",
+        "damaged": "本笔记本里的辅助代码已损坏（SHA-256 不符）：请重新下载这个笔记本。",
+    },
+}
 SETUP = '''\
-# Standalone copy: the series' helpers (the `utils` package, {count} files) are zipped into this cell's last line,
-# so this one file runs on Colab, Kaggle or any Jupyter with torch, torchvision, matplotlib and ipywidgets.
-# Only where this series' `utils` is not importable are they checked (SHA-256) and unpacked to a new temp folder.
+{intro}
 import base64
 import hashlib
 import importlib.util
@@ -42,16 +64,15 @@ import zipfile
 
 
 def unpack_helpers(sha256, payload):
-    found = importlib.util.find_spec("utils")  # where `import utils` would look, without importing it
+    found = importlib.util.find_spec("utils")  # {where}
     if found and any(os.path.isfile(os.path.join(f, "guard.py")) for f in found.submodule_search_locations or []):
-        return  # this series' `utils`: installed, or unpacked by an earlier run of this cell
+        return  # {ours}
     if hashlib.sha256(payload.encode()).hexdigest() != sha256:
-        raise RuntimeError("The helpers inside this notebook are damaged (their SHA-256 differs from the one "
-                           "written here): download the notebook again.")
+        raise RuntimeError("{damaged}")
     folder = tempfile.mkdtemp(prefix="cnn-layers-")
     zipfile.ZipFile(io.BytesIO(base64.b64decode(payload))).extractall(folder)
     sys.path.insert(0, folder)
-    sys.modules.pop("utils", None)  # forget another package's `utils`, if one was imported
+    sys.modules.pop("utils", None)  # {forget}
 
 
 unpack_helpers("{sha256}", "{payload}")'''
@@ -74,10 +95,11 @@ def payload():
     return buffer.getvalue()
 
 
-def setup_source():
-    """The standalone setup cell's source: a short unpacker, then the package as one base64 line."""
+def setup_source(folder=sync_notebooks.NOTEBOOKS):
+    """The standalone setup cell of an edition: a short unpacker, then the package as one base64 line."""
     text = base64.b64encode(payload()).decode("ascii")
-    return SETUP.format(count=len(package_files()), sha256=hashlib.sha256(text.encode()).hexdigest(), payload=text)
+    words = dict(WORDS[folder], intro=WORDS[folder]["intro"].format(count=len(package_files())))
+    return SETUP.format(**words, sha256=hashlib.sha256(text.encode()).hexdigest(), payload=text)
 
 
 def standalone(path, setup):
@@ -100,19 +122,18 @@ def readme_url(match):
 
 
 def notebooks():
-    """Every notebook of the series, in every edition (notebooks/ and notebooks/zh/ when it exists)."""
-    found = (ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb")
-    return sorted(p for p in found if ".ipynb_checkpoints" not in p.parts)
+    """Every notebook of the series: the English edition, then the Chinese one."""
+    return [path for folder in WORDS for path in sync_notebooks.notebook_paths(folder)]
 
 
 def write_all(out_dir=OUT):
     """Write one standalone notebook per notebook into `out_dir` (laid out as notebooks/), return their paths."""
     out_dir = Path(out_dir)
     shutil.rmtree(out_dir, ignore_errors=True)
-    setup, written = setup_source(), []
+    setups, written = {folder: setup_source(folder) for folder in WORDS}, []
     for path in notebooks():
-        target = out_dir / path.relative_to(ROOT / "notebooks")
-        text = sync_notebooks.dumps(standalone(path, setup))
+        target = out_dir / sync_notebooks.relative(path)
+        text = sync_notebooks.dumps(standalone(path, setups[path.parent]))
         if len(text.encode()) >= LIMIT:
             raise ValueError(f"{target.name} would be {len(text.encode()):,} bytes, over the {LIMIT:,}-byte budget")
         target.parent.mkdir(parents=True, exist_ok=True)
