@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 
-from utils import conv, images
+from utils import conv, draw, images
 from utils.view import SettingError, sweep
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_convolution.ipynb"
@@ -371,3 +371,36 @@ def test_a_nan_weight_typed_in_the_playground_is_said_in_the_widget(value):
     assert "w12" in message and "not a number" in message and isinstance(view.error, SettingError)
     assert pictures(view) == before
     assert view.update(w12=1.0) == ""
+
+
+def test_kernel_playground_text_plain_states_the_settings():
+    view = conv.KernelPlayground()
+    line = "KernelPlayground: preset = sobel x · image = photo · show = signed"
+    assert view._repr_mimebundle_()["text/plain"] == line
+    view.update(w11=2.0)
+    assert view.summary().endswith("kernel = [[-1.0, 0.0, 1.0], [-2.0, 2.0, 2.0], [-1.0, 0.0, 1.0]]")
+
+
+def test_kernel_playground_legends_give_the_colour_scale_of_the_numbers():
+    view = conv.KernelPlayground()
+    limit = torch.quantile(view.feature_map.abs().flatten(), 0.99).item()
+    assert view.panels[1].legend == ("signed", -2.0, 2.0)  # sobel x: weights from -2 to 2
+    assert view.panels[2].legend == ("signed", -limit, limit) and view.panels[0].legend is None
+    view.update(show="as image")
+    assert view.panels[2].legend is None
+
+
+def test_shape_calculator_draws_input_and_output_at_one_scale():
+    view = conv.ShapeCalculator()
+    assert view.update(n=32, k=5, padding=0) == ""
+    (ih, iw), (oh, ow) = view.panels[0].rgb.shape[:2], view.panels[1].rgb.shape[:2]
+    assert ih / 32 == oh / 28 and iw == ih and ow == oh, "28x28 cells drawn smaller than 32x32 ones"
+
+
+def test_presenter_scale_makes_the_main_pictures_at_least_400_px():
+    try:
+        draw.presenter(True)
+        for view in (conv.KernelPlayground(), conv.ShapeCalculator()):
+            assert max(view.panels[0].rgb.shape[:2]) >= 400, type(view).__name__
+    finally:
+        draw.presenter(False)

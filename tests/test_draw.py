@@ -112,6 +112,8 @@ def test_legend_runs_through_the_colour_map_with_its_ends_labelled():
     assert draw.number(-2.5) == "−2.5" and draw.number(1234.5) == "1.23e+03"
     keyed = draw.keyed(np.zeros((5, 120, 3), np.uint8), "activation", 0, 7)
     assert keyed.shape == (5 + strip.shape[0], 120, 3)
+    narrow = draw.keyed(np.zeros((5, 20, 3), np.uint8), "signed", -0.111, 0.111)  # labels wider than the picture
+    assert narrow.shape[1] > 20 and (narrow[:5, :20] == 0).all() and (narrow[:5, 20:] == 255).all()
 
 
 def test_presenter_scale_doubles_pictures_and_enlarges_text_and_figures():

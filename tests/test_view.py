@@ -47,6 +47,7 @@ def test_a_change_redraws_once_and_the_png_shows_it():
     assert view.computed == before + 1, "several settings at once: one redraw"
     shown = decoded(view._images[0])  # the caption drawn in above the picture, at its own pixel size
     np.testing.assert_array_equal(shown, draw.captioned(view.panels[0].rgb, "panel 0"))
+    assert view.panels[0].shown().shape == shown.shape
     assert (shown[-3:, :3] == 255).all() and (shown[-3:, 3:] == 255).all()
     view.controls["invert"].value = True  # as a learner clicks
     assert (decoded(view._images[0])[-3:, :3] == 0).all()
@@ -269,3 +270,12 @@ def test_the_presenter_scale_doubles_pictures_and_enlarges_text_on_the_next_refr
 
 def test_every_label_is_as_wide_as_its_words():
     assert all(c.style.description_width == "initial" for c in Squares().controls.values())
+
+
+def test_a_panel_with_a_legend_shows_it_under_the_picture():
+    rgb = np.zeros((4, 90, 3), np.uint8)
+    panel = Panel("map", rgb, ("signed", -2.0, 2.0))
+    shown = panel.shown()
+    np.testing.assert_array_equal(shown, draw.captioned(draw.keyed(rgb, "signed", -2.0, 2.0), "map"))
+    assert panel.same(Panel("map", rgb.copy(), ("signed", -2.0, 2.0)))
+    assert not panel.same(Panel("map", rgb, ("signed", -3.0, 3.0))) and not panel.same(None)

@@ -117,7 +117,6 @@ class KernelPlayground(LiveView):
 
     def __init__(self, preset="sobel x"):
         self.images = {"photo": images.load_photo(size=self.SIZE, gray=True)}
-        self.pictures = {"photo": draw.picture(self.images["photo"], "image", self.DISPLAY)}
         self.feature_map = None
         self._preset = preset
         self._upload_problem = ""
@@ -132,7 +131,11 @@ class KernelPlayground(LiveView):
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload")
         super().__init__(controls)
         self.widget.children[0].children += (self.upload,)  # beside the preset: not a setting to sweep
-        self.upload.observe(lambda change: self.use_upload(*uploaded_file(change["new"])[::-1]), names="value")
+        self.upload.observe(self._on_upload, names="value")
+
+    def _on_upload(self, change):
+        name, data = uploaded_file(change["new"])
+        self.use_upload(data, name)
 
     def use_upload(self, data, name=None):
         """Use an uploaded file's bytes as the image (or show why not, naming the file); gives the message or ''."""
@@ -144,7 +147,6 @@ class KernelPlayground(LiveView):
             self._upload_problem = f"Could not use that file: {error}. Still showing the previous image."
         else:
             self.images["upload"] = image
-            self.pictures["upload"] = draw.picture(image, "image", self.DISPLAY)
             with self.hold():
                 self.controls["image"].value = "upload"
         self.refresh()
@@ -175,18 +177,28 @@ class KernelPlayground(LiveView):
             raise SettingError(f"The weight {bad} is not a number: type a number between -10 and 10 in its box.")
         self.feature_map = F.conv2d(self.images[image][None, None], w[None, None], padding=1)[0, 0]
         total, low, high = w.sum().item(), self.feature_map.min().item(), self.feature_map.max().item()
-        shown = stretch(self.feature_map) if show == "signed" else self.feature_map.clamp(0, 1)
-        shown = draw.picture(shown, "signed" if show == "signed" else "image", self.DISPLAY)
         self.text = (f"The weights sum to <b>{total:.3g}</b>, so a flat patch of brightness b gives {total:.3g}·b. "
                      f"Output values run from {low:.3g} to {high:.3g}; "
                      + ("colours: red > 0 > blue, saturated for the strongest 1% of |values|."
                         if show == "signed" else "shown clipped to [0, 1] like a photo."))
-        h, w_ = self.images[image].shape
+        size, top = "x".join(map(str, self.images[image].shape)), w.abs().max().item() or 1.0
+        if show == "signed":  # saturated for the strongest 1%, so that faint edges show (as conv.stretch does)
+            limit = torch.quantile(self.feature_map.abs().flatten(), 0.99).item() or 1.0
+            shown = draw.picture(self.feature_map, "signed", self.DISPLAY, vmax=limit), ("signed", -limit, limit)
+        else:
+            shown = draw.picture(self.feature_map.clamp(0, 1), "image", self.DISPLAY), None
         return [
-            Panel(f"{image} {h}x{w_}", self.pictures[image]),
-            Panel("kernel 3x3", draw.picture(w, "signed", size=96)),
-            Panel(f"feature map {h}x{w_} ({show})", shown),
+            Panel(f"{image} {size}", draw.picture(self.images[image], "image", self.DISPLAY)),
+            Panel("kernel 3x3", draw.picture(w, "signed", size=96, vmax=top), ("signed", -top, top)),
+            Panel(f"feature map {size} ({show})", *shown),
         ]
+
+    def summary(self):
+        """The preset, image and display in one line; the nine weights too when they are typed in."""
+        settings = {name: value for name, value in self.settings().items() if name not in WEIGHTS}
+        if settings["preset"] == CUSTOM:
+            settings["kernel"] = self._fill_weights(CUSTOM).tolist()
+        return super().summary(settings)
 
 
 @lru_cache(maxsize=256)
@@ -202,14 +214,13 @@ TAP, BOX = (255, 150, 0), (30, 60, 200)  # the chosen output pixel's taps, and t
 LINE, OUT = (150, 150, 150), (200, 225, 255)  # grid lines, output cells
 
 
-def _grid_picture(rgb, size=256):
-    """(h, w, 3) cells -> upscaled picture with thin grid lines when cells are big enough; gives it and the factor."""
-    factor = draw.fit_factor(rgb.shape, size)
+def _grid_picture(rgb, factor):
+    """(h, w, 3) cells -> a picture `factor` pixels per cell, with thin grid lines when cells are big enough."""
     big = draw.upscale(rgb, factor)
     if factor >= 6:
         big[::factor] = LINE
         big[:, ::factor] = LINE
-    return big, factor
+    return big
 
 
 class ShapeCalculator(LiveView):
@@ -256,8 +267,9 @@ class ShapeCalculator(LiveView):
         read = np.zeros(padded, bool)
         read[taps(np.arange(size)[:, None], k, stride, dilation).ravel()] = True
         self.text = self._describe(n, k, padding, stride, dilation, c_in, c_out, size, shape, params, macs, read)
-        return [self._input_panel(n, k, padding, stride, dilation, c_in, row, col, read),
-                self._output_panel(size, c_out, row, col)]
+        factor = draw.fit_factor((n + 2 * padding,) * 2, draw.scaled(256))  # one scale: a smaller map looks smaller
+        return [self._input_panel(n, k, padding, stride, dilation, c_in, row, col, read, factor),
+                self._output_panel(size, c_out, row, col, factor)]
 
     def _describe(self, n, k, p, s, d, c_in, c_out, size, shape, params, macs, read):
         """The numbers under the pictures, as HTML."""
@@ -275,7 +287,7 @@ class ShapeCalculator(LiveView):
             " · pink: read by no output pixel",
         ])
 
-    def _input_panel(self, n, k, p, s, d, c_in, row, col, read):
+    def _input_panel(self, n, k, p, s, d, c_in, row, col, read, factor):
         """The padded input as cells: padding grey, never-read pink, the chosen pixel's taps orange."""
         padded = n + 2 * p
         inside = np.zeros(padded, bool)
@@ -286,16 +298,16 @@ class ShapeCalculator(LiveView):
         rgb[unread] = UNREAD
         rgb[pad & unread] = UNREAD_PAD
         rgb[np.ix_(taps(row, k, s, d), taps(col, k, s, d))] = TAP
-        big, factor = _grid_picture(rgb)
+        big = _grid_picture(rgb, factor)
         span = d * (k - 1) + 1
         draw.draw_box(big, row * s, col * s, span, span, factor, color=BOX)
         return Panel(f"input {c_in}x{n}x{n}, padded to {padded}x{padded}", big)
 
-    def _output_panel(self, size, c_out, row, col):
-        """The output as cells, the chosen pixel orange."""
+    def _output_panel(self, size, c_out, row, col, factor):
+        """The output as cells at the input's scale, the chosen pixel orange."""
         rgb = np.full((size, size, 3), OUT, np.uint8)
         rgb[row, col] = TAP
-        return Panel(f"output {c_out}x{size}x{size}, pixel ({row}, {col})", _grid_picture(rgb)[0])
+        return Panel(f"output {c_out}x{size}x{size}, pixel ({row}, {col})", _grid_picture(rgb, factor))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -156,9 +156,12 @@ def text_width(text, size=None):
 def captioned(rgb, caption):
     """(H, W, 3) uint8 -> the same under a one-line caption, widened with white if the caption is wider."""
     strip = _caption_strip(caption, rgb.shape[1], text_px())
-    if strip.shape[1] > rgb.shape[1]:
-        rgb = np.pad(rgb, ((0, 0), (0, strip.shape[1] - rgb.shape[1]), (0, 0)), constant_values=255)
-    return np.concatenate([strip, rgb])
+    return np.concatenate([strip, widened(rgb, strip.shape[1])])
+
+
+def widened(rgb, width):
+    """(H, W, 3) uint8 -> (H, max(W, width), 3), white added on the right."""
+    return np.pad(rgb, ((0, 0), (0, max(0, width - rgb.shape[1])), (0, 0)), constant_values=255)
 
 
 @lru_cache(maxsize=1024)
@@ -175,14 +178,17 @@ def number(value):
 
 
 def legend(style, low, high, width):
-    """The colour scale of `style` ("signed" or "activation") from low to high: an (h, width, 3) strip, labelled."""
+    """The colour scale of `style` ("signed" or "activation") from low to high: an (h, w, 3) strip, labelled.
+
+    w is `width`, or more if the labels need it."""
     size = text_px()
+    labels = [number(low), "0", "+" + number(high)] if style == "signed" else [number(low), number(high)]
+    width = max(width, sum(text_width(label, size) for label in labels) + size * (len(labels) - 1))
     lut = _lut("RdBu_r" if style == "signed" else "viridis")
     bar = lut[np.linspace(0, 255, width).round().astype(int)]
     strip = Image.new("RGB", (width, round(size * 2.1)), "white")
     strip.paste(Image.fromarray(np.repeat(bar[None], size // 2, axis=0)), (0, 2))
     pen = ImageDraw.Draw(strip)
-    labels = [number(low), "0", "+" + number(high)] if style == "signed" else [number(low), number(high)]
     for i, label in enumerate(labels):
         x = i * (width - text_width(label, size)) / (len(labels) - 1)
         pen.text((max(0, x), size // 2 + 4), label, fill=(0, 0, 0), font=font(size))
@@ -191,7 +197,8 @@ def legend(style, low, high, width):
 
 def keyed(rgb, style, low, high):
     """(H, W, 3) picture of values in `style` -> the same with its colour legend under it (low ... high)."""
-    return np.concatenate([rgb, legend(style, low, high, rgb.shape[1])])
+    strip = legend(style, low, high, rgb.shape[1])
+    return np.concatenate([widened(rgb, strip.shape[1]), strip])
 
 
 def show(arrays, titles=None, style="image", columns=None, size=2.2):

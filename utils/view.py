@@ -23,10 +23,22 @@ from . import draw
 
 @dataclass
 class Panel:
-    """One picture of a view: a title and an (h, w, 3) uint8 array."""
+    """One picture of a view: a title, an (h, w, 3) uint8 array and, where a colour stands for a number, its
+    legend: (style, low, high) as in `draw.legend`."""
 
     title: str
     rgb: np.ndarray
+    legend: tuple = None
+
+    def shown(self):
+        """The (H, W, 3) picture as the learner sees it: the caption above, the legend (if any) below."""
+        rgb = self.rgb if self.legend is None else draw.keyed(self.rgb, *self.legend)
+        return draw.captioned(rgb, self.title)
+
+    def same(self, other):
+        """Whether `other` draws the same picture (so it need not be encoded again)."""
+        return (other is not None and (other.title, other.legend) == (self.title, self.legend)
+                and np.array_equal(other.rgb, self.rgb))
 
 
 class SettingError(ValueError):
@@ -132,19 +144,19 @@ class LiveView:
             columns = self.columns or len(panels)
             self._pictures.children = [_row(self._images[i:i + columns]) for i in range(0, len(panels), columns)]
         for i, (panel, image) in enumerate(zip(panels, self._images)):
-            old = self.panels[i] if i < len(self.panels) else None
-            if old is None or old.title != panel.title or not np.array_equal(panel.rgb, old.rgb) or not image.value:
-                image.value = draw.to_png(draw.captioned(panel.rgb, panel.title))  # only what changed
+            if not image.value or not panel.same(self.panels[i] if i < len(self.panels) else None):
+                image.value = draw.to_png(panel.shown())  # only what changed: the photo rarely does
 
     def snapshot(self):
         """The view's current state as one (H, W, 3) picture with captions: the static fallback."""
         if not self.panels:
             return np.full((20, 200, 3), 255, np.uint8)
-        return draw.grid([draw.captioned(p.rgb, p.title) for p in self.panels], columns=self.columns)
+        return draw.grid([p.shown() for p in self.panels], columns=self.columns)
 
-    def summary(self):
-        """The current settings in one line of text, for a page that shows the static picture."""
-        return f"{type(self).__name__}: " + " · ".join(f"{name} = {value}" for name, value in self.settings().items())
+    def summary(self, settings=None):
+        """The current settings (or those given) in one line of text, for a page that shows the static picture."""
+        settings = self.settings() if settings is None else settings
+        return f"{type(self).__name__}: " + " · ".join(f"{name} = {value}" for name, value in settings.items())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The live widget where a frontend can draw it; a PNG of the first state everywhere else.
