@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from utils import pool
+from utils import draw, pool
 from utils.images import load_photo
 from utils.view import SettingError, sweep
 
@@ -94,7 +94,7 @@ def test_changes_paints_differences_red_and_the_rest_grey():
     before = torch.zeros(4, 4)
     after = before.clone()
     after[1, 2] = 1.0
-    rgb = pool.changes(before, after, size=40)
+    rgb = pool.changes(before, after, factor=10)
     assert rgb.shape == (40, 40, 3) and rgb.dtype == np.uint8
     red = (rgb == pool.CHANGED).all(-1)
     assert red[10:20, 20:30].all() and red.sum() == 100 and (rgb[~red] == pool.SAME[0]).all()
@@ -219,6 +219,25 @@ def test_shift_explorer_pictures_change_with_each_control(shifter, control, valu
         shifter.update(**{"shift": 1, "window": 2, control: value})
         pictures.append([p.rgb.copy() for p in shifter.panels])
     assert any(a.shape != b.shape or (a != b).any() for a, b in zip(*pictures)), f"{control} changed nothing"
+
+
+def test_pooled_maps_are_drawn_at_their_inputs_scale(explorer, shifter):
+    explorer.update(window=2, stride=2, padding=0)
+    h, out = explorer.map.shape[0], F.max_pool2d(explorer.map[None, None], 2)
+    factor = explorer.panels[0].rgb.shape[0] // h
+    assert explorer.panels[1].rgb.shape[:2] == (out.shape[-2] * factor, out.shape[-1] * factor)
+    assert explorer.panels[0].legend == explorer.panels[1].legend == ("activation", 0, explorer.vmax)
+    shifter.update(shift=1, window=2)
+    assert [p.rgb.shape[0] for p in shifter.panels] == [192, 192, 192, 96, 96, 96]
+
+
+def test_presenter_scale_makes_the_main_pictures_at_least_400_px():
+    try:
+        draw.presenter(True)
+        for view in (pool.PoolingExplorer(), pool.ShiftExplorer()):
+            assert max(view.panels[0].rgb.shape[:2]) >= 400, type(view).__name__
+    finally:
+        draw.presenter(False)
 
 
 # ---- Checkers --------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ class PoolingExplorer(LiveView):
         else:
             out = F.avg_pool2d(x, k, s, p)
         oh, ow = out.shape[-2:]
-        factor = draw.fit_factor((h + 2 * self.MAX_PADDING, w + 2 * self.MAX_PADDING))
+        factor = draw.fit_factor((h + 2 * self.MAX_PADDING, w + 2 * self.MAX_PADDING), draw.scaled(256))
         canvas = np.empty((h + 2 * p, w + 2 * p, 3), np.uint8)
         canvas[:] = PADDING
         seen = covered(h, k, s, p, oh)[:, None] & covered(w, k, s, p, ow)[None, :]
@@ -120,13 +120,13 @@ class PoolingExplorer(LiveView):
             winners = np.zeros(h * w, bool)
             winners[index.flatten().numpy()] = True
             outline(np.pad(winners.reshape(h, w), p), factor, WINNER, picture)
-        pooled = draw.picture(out[0, 0], "activation", vmin=0, vmax=self.vmax)
-        out_factor = draw.fit_factor((oh, ow))
+        pooled = draw.upscale(draw.colorize(out[0, 0], "activation", vmin=0, vmax=self.vmax), factor)  # one scale
         for i, color in enumerate([FIRST, SECOND][:ow]):
             draw.draw_box(picture, 0, i * s, k, k, factor, color)
-            draw.draw_box(pooled, 0, i, 1, 1, out_factor, color)
+            draw.draw_box(pooled, 0, i, 1, 1, factor, color)
         self.text = self.describe(mode, k, s, p, (h, w), (oh, ow), seen, winners)
-        return [Panel("feature map", picture), Panel("pooled output", pooled)]
+        legend = ("activation", 0, self.vmax)
+        return [Panel(f"feature map {h}x{w}", picture, legend), Panel(f"pooled output {oh}x{ow}", pooled, legend)]
 
     @staticmethod
     def describe(mode, k, s, p, size, out_size, seen, winners):
@@ -170,23 +170,26 @@ class ShiftExplorer(LiveView):
         before, after = self.crop(0), self.crop(shift)
         pooled = [F.max_pool2d(m[None], window)[0] for m in (before, after)]
         same_map, same_pool = unchanged_fraction(before, after), unchanged_fraction(*pooled)
-        style = dict(style="activation", size=128, vmin=0, vmax=self.vmax)
+        factor = draw.fit_factor((self.SIZE, self.SIZE), draw.scaled(208))  # one scale: pooled maps look smaller
+        drawn = [draw.upscale(draw.colorize(m, "activation", vmin=0, vmax=self.vmax), factor)
+                 for m in (before, after, *pooled)]
+        legend = ("activation", 0, self.vmax)
         self.text = (f"Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same "
                      f"position): {same_pool:.0%} of the pooled outputs, {same_map:.0%} of the feature map's pixels.")
         return [
-            Panel("feature map", draw.picture(before, **style)),
-            Panel("shifted right", draw.picture(after, **style)),
-            Panel("changed pixels (red)", changes(before, after)),
-            Panel("max pooled", draw.picture(pooled[0], **style)),
-            Panel("pooled after the shift", draw.picture(pooled[1], **style)),
-            Panel("changed outputs (red)", changes(*pooled)),
+            Panel("feature map", drawn[0], legend),
+            Panel("shifted right", drawn[1], legend),
+            Panel("changed pixels (red)", changes(before, after, factor)),
+            Panel("max pooled", drawn[2], legend),
+            Panel("pooled after the shift", drawn[3], legend),
+            Panel("changed outputs (red)", changes(*pooled, factor)),
         ]
 
 
-def changes(before, after, size=128):
-    """Two (H, W) maps -> a picture of where they differ: red changed, light grey the same."""
+def changes(before, after, factor=1):
+    """Two (H, W) maps -> an (H*factor, W*factor, 3) picture of where they differ: red changed, light grey the same."""
     rgb = np.where((before != after).numpy()[:, :, None], np.uint8(CHANGED), np.uint8(SAME)).astype(np.uint8)
-    return draw.upscale(rgb, draw.fit_factor(rgb.shape, size))
+    return draw.upscale(rgb, factor)
 
 
 # ---- Exercises --------------------------------------------------------------------------------------
