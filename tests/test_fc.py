@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from utils import fc
+from utils import draw, fc
 from utils.images import load_photo
 from utils.net import Net
 from utils.view import SettingError, sweep
@@ -185,11 +185,28 @@ def test_flatten_calculator_pictures_change_with_the_settings():
     before = [p.rgb.copy() for p in view.panels]
     view.update(size=48)
     assert not np.array_equal(before[1], view.panels[1].rgb), "conv1's stack should grow with the input"
-    last = [p.rgb.copy() for p in view.panels]
     view.update(kernel=3)
     c, h, w = pytorch_stages(48, 3, 2)[-1]
     assert view.message == "" and f"{c}×{h}×{w}" in view.text
-    assert not np.array_equal(last[-1], view.panels[-1].rgb), "the flattened vector should change"
+    assert view.panels[-1].title == f"flatten {c}x{h}x{w} = {c * h * w}", "the flattened vector's caption counts"
+    assert [p.title.split()[0] for p in view.panels] == ["input", "conv1", "pool1", "conv2", "pool2", "flatten"]
+
+
+def test_flatten_calculator_draws_every_stage_at_the_inputs_scale():
+    view = fc.FlattenCalculator()
+    sides = [int((p.rgb[:, 4, 0] == 40).sum()) for p in view.panels[:-1]]  # the front map's dark left edge
+    assert sides == [max(1, round(h * draw.scaled(76) / 32)) for _, (_, h, _) in fc.stage_shapes(32)]
+
+
+def test_temperature_bars_fill_a_labelled_axis_and_name_every_class():
+    view = fc.TemperatureExplorer()
+    chart = view.panels[0].rgb
+    bars = (chart == (70, 120, 200)).all(-1) | (chart == (230, 120, 30)).all(-1)
+    tallest = bars.sum(0).max()
+    top = float(view.probabilities.max())
+    axis = next(a for a in (0.25, 0.5, 1.0) if top <= a)
+    assert tallest == pytest.approx(top / axis * draw.scaled(160), abs=2), "bar height = probability on the axis"
+    assert tallest >= draw.scaled(160) * 0.4, "no thin strip under an empty band"
 
 
 def test_temperature_explorer_shows_softmax_of_logits_over_t_summing_to_one():

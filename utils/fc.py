@@ -104,13 +104,13 @@ def maps_picture(maps, style="signed", columns=4, size=40):
 
 
 def _stack(shape, scale, colours, canvas=132):
-    """One stage (C, H, W) as C squares stacked behind each other, H * scale pixels a side."""
+    """One stage (C, H, W) as C squares stacked behind each other, H * scale pixels a side, on a square canvas."""
     c, h, w = shape
     side_h, side_w = max(1, round(h * scale)), max(1, round(w * scale))
-    step = min(4, 48 // c)
+    step = min(4, 48 // c) * canvas / 132
     out = np.full((canvas, canvas, 3), 255, np.uint8)
     for k in reversed(range(c)):  # channel 0 in front
-        y = x = 4 + k * step
+        y = x = round(4 + k * step)
         out[y:y + side_h, x:x + side_w] = 40
         out[y + 1:y + side_h - 1, x + 1:x + side_w - 1] = colours[k % len(colours)]
     return out
@@ -142,11 +142,13 @@ class FlattenCalculator(LiveView):
 
     def compute(self, size, kernel, pool):
         stages = stage_shapes(size, kernel, pool)
-        scale = 76 / size  # the input spans 76 px; every later map is drawn to the same scale
-        panels = [Panel(name, draw.captioned(_stack(shape, scale, _RGB if name == "input" else _TAB20),
-                                         "x".join(map(str, shape)))) for name, shape in stages]
+        scale = draw.scaled(76) / size  # the input spans 76 px; every later map is drawn to the same scale
+        panels = [Panel(f"{name} {'x'.join(map(str, shape))}",
+                        _stack(shape, scale, _RGB if name == "input" else _TAB20, draw.scaled(132)))
+                  for name, shape in stages]
         c, h, w = stages[-1][1]
-        panels.append(Panel("flatten", draw.captioned(_vector((c, h, w)), f"{c}x{h}x{w} = {c * h * w}")))
+        vector = _vector((c, h, w), draw.scaled(140), draw.scaled(6), draw.scaled(2))
+        panels.append(Panel(f"flatten {c}x{h}x{w} = {c * h * w}", vector))
         self.text = _shape_table(stages, kernel, pool)
         return panels
 
@@ -187,32 +189,17 @@ class TemperatureExplorer(LiveView):
         self.logits = logits.detach().double()
         self.classes = tuple(classes)
         self.probabilities = None
-        self._labels = self._label_strip()
         slider = widgets.SelectionSlider(options=self.TEMPERATURES, value=1.0, description="temperature T")
         super().__init__({"temperature": slider})
-
-    def _label_strip(self, slot=34):
-        """The class names under the bars, drawn once."""
-        strip = Image.new("RGB", (len(self.classes) * slot + 8, 14), "white")
-        pen = ImageDraw.Draw(strip)
-        for i, name in enumerate(self.classes):
-            pen.text((4 + i * slot + 1, 1), name[:6], fill=(0, 0, 0))
-        return np.asarray(strip)
 
     def compute(self, temperature):
         probabilities = torch.softmax(self.logits / temperature, dim=0)
         self.probabilities = probabilities
-        slot, height = 34, 150
-        bars = np.full((height + 8, len(self.classes) * slot + 8, 3), 255, np.uint8)
         top = int(probabilities.argmax())
-        for i, p in enumerate(probabilities.tolist()):
-            bar = max(1, round(p * height))
-            bars[height + 4 - bar:height + 4, 4 + i * slot + 4:4 + (i + 1) * slot - 4] = \
-                (230, 120, 30) if i == top else (70, 120, 200)
-        bars[height + 4 - round(height / len(self.classes)), 4:-4] = 90  # the uniform 1/K line
         self.text = self._table(temperature, probabilities, top)
+        axis = next(a for a in (0.25, 0.5, 1.0) if probabilities[top] <= a)  # tall bars, on a labelled axis
         return [Panel(f"softmax(logits / T): bar height = probability, grey line = 1/{len(self.classes)}",
-                      np.concatenate([bars, self._labels]))]
+                      bar_chart(probabilities.tolist(), self.classes, top, axis))]
 
     def _table(self, temperature, probabilities, top):
         """HTML: class, logit, logit / T and probability, the top class in bold, and the sum."""
@@ -223,6 +210,29 @@ class TemperatureExplorer(LiveView):
         head = "<tr><th>class</th><th>logit</th><th>logit / T</th><th>probability</th></tr>"
         return (f"<table>{head}{rows}</table><p>T = {temperature:g}: probabilities sum to "
                 f"{float(probabilities.sum()):.6f}; predicted class (argmax) = {html.escape(self.classes[top])}.</p>")
+
+
+def bar_chart(values, names, top, axis):
+    """Values in [0, axis] -> an (H, W, 3) bar chart: one bar per name (`top` in orange), a labelled axis, 1/K line."""
+    size, height = draw.text_px(), draw.scaled(160)
+    slot = max(draw.scaled(40), max(draw.text_width(name, size) for name in names) + size // 2)
+    left = draw.text_width(f"{axis / 2:g}", size) + size // 2
+    right, base = left + len(names) * slot, size + height
+    chart = Image.new("RGB", (right + 4, base + 2 * size), "white")
+    pen, font = ImageDraw.Draw(chart), draw.font(size)
+    for tick in (0, axis / 2, axis):
+        y = base - round(tick / axis * height)
+        pen.line([(left, y), (right, y)], fill=(225, 225, 225))
+        pen.text((left - size // 4, y), f"{tick:g}", fill=(0, 0, 0), font=font, anchor="rm")
+    for i, (name, value) in enumerate(zip(names, values)):
+        x = left + i * slot
+        y = base - max(1, round(value / axis * height))
+        colour = (230, 120, 30) if i == top else (70, 120, 200)
+        pen.rectangle([x + slot // 6, y, x + slot - slot // 6, base], fill=colour)
+        pen.text((x + slot / 2, base + size // 4), name, fill=(0, 0, 0), font=font, anchor="mt")
+    uniform = base - round(height / len(names) / axis)
+    pen.line([(left, uniform), (right, uniform)], fill=(90, 90, 90), width=max(1, size // 10))
+    return np.asarray(chart)
 
 
 class NeuronExplorer(LiveView):
@@ -243,10 +253,7 @@ class NeuronExplorer(LiveView):
         self.bias = self.net.fc1.bias.detach()
         with torch.no_grad():
             self.outputs = dict(zip(images, self.net.fc1(features)))  # every neuron's activation, per image
-        self._fixed = {  # what changes only with the image, drawn once
-            name: [Panel("input image (3x32x32)", draw.picture(image, "image", 128)),
-                   Panel(f"what fc1 sees: {c} maps of {side}x{side}", maps_picture(self.features[name], "activation"))]
-            for name, image in images.items()}
+        self.images = images
         self.activation = None
         controls = {
             "neuron": widgets.IntSlider(value=0, min=0, max=len(self.weights) - 1, description="fc1 neuron"),
@@ -265,10 +272,14 @@ class NeuronExplorer(LiveView):
                      f"+ bias {float(self.bias[neuron]):+.4f} = <b>{self.activation:+.4f}</b>; after ReLU "
                      f"<b>{max(0.0, self.activation):.4f}</b>. For this input it ranks {rank} of "
                      f"{len(everyone)} fc1 neurons (1 = most active).</p>")
+        seen, c, side = self.features[image], len(x), x.shape[-1]
+        signed = [("signed", -m, m) for m in (float(w.abs().max()) or 1.0, float(contributions.abs().max()) or 1.0)]
         return [
-            *self._fixed[image],
-            Panel("this neuron's weights (red +, blue -)", maps_picture(w, "signed")),
-            Panel("weight x input: each product", maps_picture(contributions, "signed")),
+            Panel("input image 3x32x32", draw.picture(self.images[image], "image", 128)),
+            Panel(f"what fc1 sees: {c} maps of {side}x{side}", maps_picture(seen, "activation", size=50),
+                  ("activation", float(seen.min()), float(seen.max()))),
+            Panel("this neuron's weights", maps_picture(w, "signed", size=50), signed[0]),
+            Panel("weight x input: each product", maps_picture(contributions, "signed", size=50), signed[1]),
         ]
 
 

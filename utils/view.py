@@ -151,7 +151,7 @@ class LiveView:
         """The view's current state as one (H, W, 3) picture with captions: the static fallback."""
         if not self.panels:
             return np.full((20, 200, 3), 255, np.uint8)
-        return draw.grid([p.shown() for p in self.panels], columns=self.columns)
+        return draw.grid([p.shown() for p in self.panels], columns=self.columns, gap=12)
 
     def summary(self, settings=None):
         """The current settings (or those given) in one line of text, for a page that shows the static picture."""
