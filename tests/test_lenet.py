@@ -8,6 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from utils import draw
 from utils import lenet as L
 from utils.data import OFFLINE_CLASSES, make_shapes, normalize
 from utils.net import Net
@@ -249,3 +250,23 @@ def test_the_softmax_questions_right_answer_is_what_pytorch_does():
     logits, target = torch.randn(8, 10), torch.randint(0, 10, (8,))
     torch.testing.assert_close(F.cross_entropy(logits, target), F.nll_loss(F.log_softmax(logits, 1), target))
     assert torch.equal(torch.softmax(logits, 1).argmax(1), logits.argmax(1))  # option C is wrong
+
+
+def test_explorer_maps_carry_the_layers_colour_scale(explorer):
+    explorer.update(layer="pool2", channel=3, network="after training")
+    top = float(explorer.maps["after training"]["pool2"][explorer.settings()["image"]].max())
+    assert explorer.panels[1].legend == explorer.panels[2].legend == ("activation", 0, top)
+    assert explorer.panels[1].title == "pool2, channel 3" and explorer.panels[2].title == "all 16 channels"
+    assert explorer.controls["layer"].style.button_width == "auto", "a button as wide as its name: 'pool2' on one line"
+
+
+def test_presenter_scale_makes_the_chosen_map_at_least_400_px():
+    try:
+        draw.presenter(True)
+        view = L.example_explorer()
+        for layer in L.LAYERS:
+            view.update(layer=layer)
+            assert max(view.panels[1].rgb.shape[:2]) >= 400, layer
+        assert view.panels[0].rgb.shape[0] == 32 * draw.scaled(7)
+    finally:
+        draw.presenter(False)

@@ -74,16 +74,16 @@ class FeatureMapExplorer(LiveView):
             self.maps[name] = {layer: maps.numpy() for layer, maps in feature_maps(net, inputs).items()}
             with torch.no_grad():
                 self.probabilities[name] = torch.softmax(net(inputs), 1)
-        self.inputs = [draw.upscale(draw.colorize(image / 255), 7) for image in images.float()]
+        self.inputs = [draw.colorize(image / 255) for image in images.float()]
         self.labels, self.classes, self.windows = labels.tolist(), tuple(classes), receptive_windows()
         options = [(f"{i}: {self.classes[label]}", i) for i, label in enumerate(self.labels)]
         controls = {
             "image": widgets.Dropdown(options=options, value=0, description="image"),
             "layer": widgets.ToggleButtons(options=LAYERS, value="conv1", description="layer",
-                                           style={"button_width": "72px"}),
+                                           style={"button_width": "auto"}),  # as wide as each name
             "channel": widgets.IntSlider(value=0, min=0, max=15, description="channel"),
             "network": widgets.ToggleButtons(options=list(self.maps), value="after training", description="weights",
-                                             style={"button_width": "130px"}),
+                                             style={"button_width": "auto"}),
         }
         super().__init__(controls)
 
@@ -99,8 +99,8 @@ class FeatureMapExplorer(LiveView):
         factor = small[channel].shape[0] // chosen.shape[0]
         draw.draw_box(small[channel], 0, 0, *chosen.shape, factor, color=(255, 60, 60))
         y, x = np.unravel_index(chosen.argmax(), chosen.shape)
-        stride, size = self.windows[layer]
-        picture = draw.draw_box(self.inputs[image].copy(), stride * y, stride * x, size, size, 7)
+        stride, size, scale = *self.windows[layer], draw.scaled(7)
+        picture = draw.draw_box(draw.upscale(self.inputs[image], scale), stride * y, stride * x, size, size, scale)
         label, p = self.labels[image], self.probabilities[network][image]
         guess = int(p.argmax())
         self.text = (
@@ -109,8 +109,9 @@ class FeatureMapExplorer(LiveView):
             f"zero.<br>Network {network}: predicts <b>{self.classes[guess]}</b> ({p[guess]:.0%}); the true class "
             f"{self.classes[label]} gets {p[label]:.0%}."
         )
-        return [Panel("input", picture), Panel("the chosen feature map", one),
-                Panel("all the layer's channels", draw.grid(small, columns=3 if len(small) <= 6 else 4))]
+        legend = ("activation", 0, top)
+        return [Panel("input", picture), Panel(f"{layer}, channel {channel}", one, legend),
+                Panel(f"all {len(maps)} channels", draw.grid(small, columns=3 if len(small) <= 6 else 4), legend)]
 
 
 def example_explorer(seed=0):
