@@ -28,7 +28,8 @@ def test_call_turns_an_exception_into_words():
     assert checks.call(square, 3) == (9, None)
     result, error = checks.call(lambda x: x / 0, 1)
     assert result is None and "ZeroDivisionError" in error and "with 1" in error
-    assert checks.call(lambda x: None, 2) == (None, "with 2 it returned None (did you forget `return`?)")
+    assert checks.call(lambda x: None, 2) == (None, "with 2, it returned None (did you forget `return`?)")
+    assert checks.call(lambda: None) == (None, "it returned None (did you forget `return`?)")  # no empty "with"
 
 
 def test_compare_says_what_differs():
@@ -178,7 +179,7 @@ def forever(n):
 
 def test_a_loop_that_never_ends_is_stopped_with_a_clear_message(capsys):
     assert not checks.check_cases(forever, [(1,)], double, "", "double it", seconds=0.2)
-    assert "with 1 your function did not finish within 0.2 s (is there a loop that never ends?). Hint" in \
+    assert "with 1, your function did not finish within 0.2 s (is there a loop that never ends?). Hint" in \
         capsys.readouterr().out
 
 
@@ -214,7 +215,7 @@ def test_outside_the_main_thread_a_trace_function_stops_the_loop_and_is_put_back
 def test_any_error_of_learner_code_becomes_words(error, name):
     def fail(n):
         raise error("boom")
-    assert checks.call(fail, 1) == (None, f"with 1 it raised {name}: boom")
+    assert checks.call(fail, 1) == (None, f"with 1, it raised {name}: boom")
 
 
 def test_keyboard_interrupt_still_stops_the_cell():

@@ -14,6 +14,8 @@ import time
 import numpy as np
 import torch
 
+from .i18n import tr
+
 SECONDS = 10  # how long a learner's function may run before the checker stops it
 
 
@@ -35,7 +37,7 @@ class Verdict:
 
 def report(ok, praise, hint):
     """Print a verdict ('Right' with praise, or 'Not yet' with a hint) and give a Verdict, true when ok."""
-    print(f"✅ Right! {praise}" if ok else f"❌ Not yet. {hint}")
+    print(tr("✅ Right! {praise}", praise=praise) if ok else tr("❌ Not yet. {hint}", hint=hint))
     return Verdict(ok)
 
 
@@ -50,13 +52,20 @@ def call(function, *args, seconds=SECONDS):
     except KeyboardInterrupt:  # the teacher's Stop button still stops the cell
         raise
     except TooSlow:
-        return None, f"with {describe(args)} your function did not finish within {seconds:g} s " \
-            "(is there a loop that never ends?)"
+        problem = tr("your function did not finish within {seconds:g} s (is there a loop that never ends?)",
+                     seconds=seconds)
     except BaseException as error:  # noqa: BLE001 - any error in learner code (SystemExit too) becomes a hint
-        return None, f"with {describe(args)} it raised {type(error).__name__}: {error}"
-    if result is None:
-        return None, f"with {describe(args)} it returned None (did you forget `return`?)"
-    return result, None
+        problem = tr("it raised {kind}: {error}", kind=type(error).__name__, error=error)
+    else:
+        if result is not None:
+            return result, None
+        problem = compare(None, None)
+    return None, given(args, problem)
+
+
+def given(args, problem):
+    """A problem met on these arguments, naming them ('with 2, it returned None ...'); no arguments, the problem."""
+    return tr("with {args}, {problem}", args=describe(args), problem=problem) if args else problem
 
 
 def copied(value):
@@ -115,15 +124,16 @@ def _within_trace(seconds, function, args):
 
 def describe(args):
     """Arguments in a learner's words: tensors by shape, the rest by value."""
-    return ", ".join(f"a tensor of shape {tuple(a.shape)}" if isinstance(a, torch.Tensor) else repr(a) for a in args)
+    return ", ".join(tr("a tensor of shape {shape}", shape=tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a)
+                     for a in args)
 
 
 def what(value):
     """What a value is, in a learner's words: 'a tensor of shape (3,)', 'the str '12'', ..."""
     if isinstance(value, torch.Tensor):
-        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+        return tr("a {dtype} tensor of shape {shape}", dtype=value.dtype, shape=tuple(value.shape))
     text = repr(value)
-    return f"{text if len(text) < 60 else text[:56] + ' ...'} (a {type(value).__name__})"
+    return tr("{value} (a {kind})", value=text if len(text) < 60 else text[:56] + " ...", kind=type(value).__name__)
 
 
 def number(value):
@@ -138,46 +148,51 @@ def number(value):
 def compare(got, expected):
     """What differs between the learner's answer and the expected one ('' when they match), by type and value."""
     if got is None:
-        return "it returned None (did you forget `return`?)"
+        return tr("it returned None (did you forget `return`?)")
     if number(expected) is not None:
         return _compare_numbers(got, number(expected))
     if isinstance(expected, torch.Tensor):
         return _compare_tensors(got, expected)
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"it returned {what(got)}, expected {len(expected)} values like {expected!r}"
-        problems = (f"at position {i}, {p}" for i, (g, e) in enumerate(zip(got, expected)) if (p := compare(g, e)))
+            return tr("it returned {got}, expected {count} values like {expected!r}", got=what(got),
+                      count=len(expected), expected=expected)
+        problems = (tr("at position {i}, {problem}", i=i, problem=p)
+                    for i, (g, e) in enumerate(zip(got, expected)) if (p := compare(g, e)))
         return next(problems, "")
     if type(got) is not type(expected) or got != expected:
-        return f"it returned {what(got)}, expected {expected!r}"
+        return tr("it returned {got}, expected {expected!r}", got=what(got), expected=expected)
     return ""
 
 
 def _compare_numbers(got, expected):
     value = number(got)
     if value is None:
-        return f"it returned {what(got)}, expected one number ({expected!r})"
+        return tr("it returned {got}, expected one number ({expected!r})", got=what(got), expected=expected)
     if not math.isfinite(value) and math.isfinite(expected):
-        return f"it returned {value}, expected a finite number ({expected!r})"
+        return tr("it returned {got}, expected a finite number ({expected!r})", got=value, expected=expected)
     if isinstance(expected, int) and value != expected or not math.isclose(value, expected, rel_tol=1e-4, abs_tol=1e-4):
-        return f"it returned {value!r}, expected {expected!r}"
+        return tr("it returned {got!r}, expected {expected!r}", got=value, expected=expected)
     return ""
 
 
 def _compare_tensors(got, expected):
     if not isinstance(got, torch.Tensor):
-        return f"expected a tensor, got {type(got).__name__}" + (f" {got!r}" if number(got) is not None else "")
+        kind = type(got).__name__
+        return tr("expected a tensor, got {kind} {got!r}", kind=kind, got=got) if number(got) is not None \
+            else tr("expected a tensor, got {kind}", kind=kind)
     if got.shape != expected.shape:
-        return f"the shape is {tuple(got.shape)}, expected {tuple(expected.shape)}"
+        return tr("the shape is {got}, expected {expected}", got=tuple(got.shape), expected=tuple(expected.shape))
     if expected.is_floating_point() and not got.is_floating_point():
-        return f"the values are {got.dtype}, expected floating-point numbers ({expected.dtype})"
+        return tr("the values are {got}, expected floating-point numbers ({expected})", got=got.dtype,
+                  expected=expected.dtype)
     got = got.detach().to(expected.dtype)
     wrong = ~torch.isclose(got, expected, atol=1e-4, rtol=1e-4, equal_nan=True)
     if not wrong.any():
         return ""
     where = tuple(int(i) for i in wrong.nonzero()[0])
-    return f"the shape is right but the values differ: at index {where} got {got[where]:.4g}, " \
-        f"expected {expected[where]:.4g}"
+    return tr("the shape is right but the values differ: at index {where} got {got:.4g}, expected {expected:.4g}",
+              where=where, got=got[where].item(), expected=expected[where].item())
 
 
 def check_prediction(guess, measured, explain, tolerance=0.0, mistakes=None):
@@ -186,14 +201,14 @@ def check_prediction(guess, measured, explain, tolerance=0.0, mistakes=None):
     Either way the measured value and `explain` are shown; `mistakes` maps a common wrong guess to why it is wrong.
     """
     if guess is ...:
-        return report(False, "", "write your prediction (a number) in place of `...`, then run the cell again.")
+        return report(False, "", tr("write your prediction (a number) in place of `...`, then run the cell again."))
     value = number(guess)
     if value is None or not math.isfinite(value):
-        return report(False, "", f"a prediction is one number, got {what(guess)}.")
+        return report(False, "", tr("a prediction is one number, got {got}.", got=what(guess)))
     ok = abs(value - measured) <= tolerance * abs(measured)
     why = (mistakes or {}).get(value, "")
-    said = f"You predicted {value:g}; the measured value is {measured:g}. "
-    return report(ok, said + explain, said + (f"{why} " if why else "") + explain)
+    said = tr("You predicted {guess:g}; the measured value is {measured:g}.", guess=value, measured=measured)
+    return report(ok, f"{said} {explain}", " ".join(filter(None, [said, why, explain])))
 
 
 def check_choice(answer, options, correct):
@@ -203,11 +218,13 @@ def check_choice(answer, options, correct):
     """
     letters = ", ".join(options)
     if answer is ...:
-        return report(False, "", f"write one letter ({letters}) in place of `...`, then run the cell again.")
+        return report(False, "", tr("write one letter ({letters}) in place of `...`, then run the cell again.",
+                                    letters=letters))
     picked = answer.strip().upper() if isinstance(answer, str) else None
     if picked not in options:
-        return report(False, "", f"the answer should be one letter of {letters}, got {answer!r}.")
-    return report(picked == correct, options[picked], f"{picked}: {options[picked]}")
+        return report(False, "", tr("the answer should be one letter of {letters}, got {answer!r}.", letters=letters,
+                                    answer=answer))
+    return report(picked == correct, options[picked], tr("{letter}: {why}", letter=picked, why=options[picked]))
 
 
 def check_cases(function, cases, reference, praise, hint, seconds=SECONDS):
@@ -217,10 +234,10 @@ def check_cases(function, cases, reference, praise, hint, seconds=SECONDS):
     """
     for case in cases:
         expected = reference(*copied(case))
-        got, error = call(function, *case, seconds=seconds)
-        if error:
-            return report(False, praise, f"{error}. Hint: {hint}")
-        problem = compare(got, expected)
+        got, problem = call(function, *case, seconds=seconds)
+        if not problem:
+            difference = compare(got, expected)
+            problem = difference and given(case, difference)
         if problem:
-            return report(False, praise, f"with {describe(case)}, {problem}. Hint: {hint}")
+            return report(False, praise, tr("{problem}. Hint: {hint}", problem=problem, hint=hint))
     return report(True, praise, hint)

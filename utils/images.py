@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from .i18n import tr
+
 MAX_UPLOAD_BYTES = 10 * 2**20
 MAX_UPLOAD_PIXELS = 40_000_000
 
@@ -20,15 +22,15 @@ def load_photo(size=None, gray=False):
 
 def image_from_bytes(data, size=None, gray=False, name=None):
     """An uploaded file's bytes -> (3, H, W) or (H, W) floats in [0, 1]; an error naming the file if it is no image."""
-    file = "the file" if name is None else f"the file {name!r}"
+    file = tr("the file") if name is None else tr("the file {name!r}", name=name)
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"expected the file's bytes, got {type(data).__name__}")
+        raise TypeError(tr("expected the file's bytes, got {kind}", kind=type(data).__name__))
     data = bytes(data)
     if len(data) == 0:
-        raise ValueError(f"{file} is empty: expected a PNG or JPEG image")
+        raise ValueError(tr("{file} is empty: expected a PNG or JPEG image", file=file))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"{file} is {len(data) / 2**20:.1f} MB: expected an image of at most "
-                         f"{MAX_UPLOAD_BYTES // 2**20} MB")
+        raise ValueError(tr("{file} is {size:.1f} MB: expected an image of at most {most} MB", file=file,
+                            size=len(data) / 2**20, most=MAX_UPLOAD_BYTES // 2**20))
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height <= MAX_UPLOAD_PIXELS:
@@ -36,8 +38,9 @@ def image_from_bytes(data, size=None, gray=False, name=None):
     except Image.DecompressionBombError:  # over twice PIL's own limit: too large, as below
         pass
     except Exception:  # noqa: BLE001 - PIL raises SyntaxError, OSError, ValueError, struct.error... on a broken file
-        raise ValueError(f"could not read {file} as an image (expected a PNG or JPEG)") from None
-    raise ValueError(f"{file} is too large to use here: over {MAX_UPLOAD_PIXELS // 10**6} megapixels")
+        raise ValueError(tr("could not read {file} as an image (expected a PNG or JPEG)", file=file)) from None
+    raise ValueError(tr("{file} is too large to use here: over {most} megapixels", file=file,
+                        most=MAX_UPLOAD_PIXELS // 10**6))
 
 
 def _to_tensor(image, size, gray):
@@ -68,14 +71,17 @@ def to_gray(image):
 def check_image(image, channels=None, name="image"):
     """Raise a clear error unless `image` is a float tensor (C, H, W) or (H, W) with values in [0, 1]."""
     if not isinstance(image, torch.Tensor):
-        raise TypeError(f"{name} should be a torch.Tensor, got {type(image).__name__}")
+        raise TypeError(tr("{name} should be a torch.Tensor, got {kind}", name=name, kind=type(image).__name__))
     if not image.is_floating_point():
-        raise TypeError(f"{name} should hold floats in [0, 1], got dtype {image.dtype} (try image.float() / 255)")
+        raise TypeError(tr("{name} should hold floats in [0, 1], got dtype {dtype} (try image.float() / 255)",
+                           name=name, dtype=image.dtype))
     expected_dims = {None: (2, 3), 1: (2,), 3: (3,)}[channels]
     if image.dim() not in expected_dims or (channels == 3 and image.shape[0] != 3):
         wanted = {None: "(H, W) or (C, H, W)", 1: "(H, W)", 3: "(3, H, W)"}[channels]
-        raise ValueError(f"{name} should have shape {wanted}, got {tuple(image.shape)}")
+        raise ValueError(tr("{name} should have shape {wanted}, got {shape}", name=name, wanted=wanted,
+                            shape=tuple(image.shape)))
     low, high = image.min().item(), image.max().item()
     if low < 0 or high > 1:
-        raise ValueError(f"{name} values should be in [0, 1], got values from {low:.3g} to {high:.3g}")
+        raise ValueError(tr("{name} values should be in [0, 1], got values from {low:.3g} to {high:.3g}", name=name,
+                            low=low, high=high))
     return image
