@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
-from .i18n import FONT
+from .i18n import FONT, tr
 
 STYLES = ("image", "signed", "activation")
 _LUTS = {}
@@ -63,7 +63,7 @@ def _numpy(array):
     if isinstance(array, torch.Tensor):
         array = array.detach().cpu().numpy()
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected a tensor or NumPy array, got {type(array).__name__}")
+        raise TypeError(tr("expected a tensor or NumPy array, got {kind}", kind=type(array).__name__))
     return array.astype(np.float32, copy=False)
 
 
@@ -71,11 +71,12 @@ def colorize(array, style="image", vmin=None, vmax=None):
     """(H, W) or (3, H, W) values -> (H, W, 3) uint8 RGB in the given style."""
     a = _numpy(array)
     if style not in STYLES:
-        raise ValueError(f"style should be one of {STYLES}, got {style!r}")
+        raise ValueError(tr("style should be one of {styles}, got {style!r}", styles=STYLES, style=style))
     if a.ndim == 3 and a.shape[0] == 3 and style == "image":
         return (np.clip(a, 0, 1).transpose(1, 2, 0) * 255 + 0.5).astype(np.uint8)
     if a.ndim != 2:
-        raise ValueError(f"expected an (H, W) map (or (3, H, W) for style 'image'), got shape {a.shape}")
+        raise ValueError(tr("expected an (H, W) map (or (3, H, W) for style 'image'), got shape {shape}",
+                            shape=a.shape))
     if style == "image":
         grey = (np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8)
         return np.repeat(grey[:, :, None], 3, axis=2)
@@ -123,7 +124,7 @@ def draw_box(rgb, top, left, height, width, factor=1, color=(255, 200, 0), thick
 def grid(pictures, columns=None, gap=4, background=255):
     """A list of (h, w, 3) uint8 pictures -> one (H, W, 3) picture, tiled in rows."""
     if len(pictures) == 0:
-        raise ValueError("expected at least one picture to tile")
+        raise ValueError(tr("expected at least one picture to tile"))
     columns = columns or len(pictures)
     rows = -(-len(pictures) // columns)
     h = max(p.shape[0] for p in pictures)

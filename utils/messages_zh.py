@@ -63,6 +63,25 @@ ZH = {
     "{name} should have shape {wanted}, got {shape}": "{name} 的形状应为 {wanted}，实际是 {shape}",
     "{name} values should be in [0, 1], got values from {low:.3g} to {high:.3g}":
         "{name} 的值应在 [0, 1] 内，实际从 {low:.3g} 到 {high:.3g}",
+    # draw.py
+    "expected a tensor or NumPy array, got {kind}": "应为张量或 NumPy 数组，实际是 {kind}",
+    "style should be one of {styles}, got {style!r}": "style 应为 {styles} 之一，实际是 {style!r}",
+    "expected an (H, W) map (or (3, H, W) for style 'image'), got shape {shape}":
+        "应为 (H, W) 的图（style 为 'image' 时也可以是 (3, H, W)），实际形状是 {shape}",
+    "expected at least one picture to tile": "至少需要一张图片来拼接",
+    # view.py
+    "unknown setting(s) {unknown}; this view has {names}": "未知的设置 {unknown}；这个小部件的设置有 {names}",
+    "Unexpected {kind}: {error}": "意外的错误 {kind}：{error}",
+    "{name} should be one of {options}, got {value!r}": "{name} 应为 {options} 之一，实际是 {value!r}",
+    "{name} should be True or False, got {value!r}": "{name} 应为 True 或 False，实际是 {value!r}",
+    "{name} should be a whole number (not nan or inf), got {value!r}":
+        "{name} 应为整数（不能是 nan 或 inf），实际是 {value!r}",
+    "{name} should be a number (not nan or inf), got {value!r}":
+        "{name} 应为一个数（不能是 nan 或 inf），实际是 {value!r}",
+    "{name} should be a whole number from {low:g} to {high:g}, got {value!r}":
+        "{name} 应为 {low:g} 到 {high:g} 之间的整数，实际是 {value!r}",
+    "{name} should be a number from {low:g} to {high:g}, got {value!r}":
+        "{name} 应为 {low:g} 到 {high:g} 之间的数，实际是 {value!r}",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
 

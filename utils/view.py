@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from . import draw
+from .i18n import tr
 
 
 @dataclass
@@ -85,7 +86,8 @@ class LiveView:
         """
         unknown = set(settings) - set(self.controls)
         if unknown:
-            raise KeyError(f"unknown setting(s) {sorted(unknown)}; this view has {sorted(self.controls)}")
+            raise KeyError(tr("unknown setting(s) {unknown}; this view has {names}", unknown=sorted(unknown),
+                              names=sorted(self.controls)))
         with self.hold():
             try:
                 for i, (name, value) in enumerate(settings.items()):
@@ -125,8 +127,8 @@ class LiveView:
                 panels = self.compute(**self.settings())
         except Exception as error:  # noqa: BLE001 - a widget must never show a traceback
             self.error = error
-            prefix = "" if isinstance(error, ValueError) else f"Unexpected {type(error).__name__}: "
-            self.message = prefix + str(error)
+            self.message = str(error) if isinstance(error, ValueError) else \
+                tr("Unexpected {kind}: {error}", kind=type(error).__name__, error=error)
             self._message.value = f'<span style="color:#b00020">{html.escape(self.message)}</span>'
             return
         self.error = None
@@ -206,19 +208,25 @@ def accepted(name, control, value):
         for label, option in pairs:
             if _names(value, option) or _names(value, label):
                 return option
-        allowed = "one of " + ", ".join(repr(option) for _, option in pairs)
-    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        options = ", ".join(repr(option) for _, option in pairs)
+        raise ValueError(tr("{name} should be one of {options}, got {value!r}", name=name, options=options,
+                            value=value))
+    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
         if isinstance(value, bool):
             return value
-        allowed = "True or False"
-    else:
-        low, high = _range(control)
-        whole = isinstance(control.value, int)
-        if _is_number(value, whole) and math.isfinite(value) and low <= value <= high:
-            return int(value) if whole else float(value)
-        allowed = ("a whole number" if whole else "a number") + \
-            (f" from {low:g} to {high:g}" if math.isfinite(low) else " (not nan or inf)")
-    raise ValueError(f"{name} should be {allowed}, got {value!r}")
+        raise ValueError(tr("{name} should be True or False, got {value!r}", name=name, value=value))
+    low, high = _range(control)
+    whole = isinstance(control.value, int)
+    if _is_number(value, whole) and math.isfinite(value) and low <= value <= high:
+        return int(value) if whole else float(value)
+    said = {"name": name, "low": low, "high": high, "value": value}
+    if whole and math.isfinite(low):
+        raise ValueError(tr("{name} should be a whole number from {low:g} to {high:g}, got {value!r}", **said))
+    if math.isfinite(low):
+        raise ValueError(tr("{name} should be a number from {low:g} to {high:g}, got {value!r}", **said))
+    if whole:
+        raise ValueError(tr("{name} should be a whole number (not nan or inf), got {value!r}", **said))
+    raise ValueError(tr("{name} should be a number (not nan or inf), got {value!r}", **said))
 
 
 def _names(value, option):
