@@ -7,7 +7,9 @@ cannot drift from the text:
   slide of the heading above it ("-");
 - skipped in the slides: a deep dive (a heading with "Deep dive" / "深入" and every cell up to the
   next heading of the same or a higher level), a solution (a markdown cell with `<details>`), the
-  generated navigation and Colab setup cells;
+  generated navigation and Colab setup cells, except the last cell (the bottom navigation), which
+  ends the last slide: jupyterlab-slideshow starts at the active cell, Run All leaves it on the last
+  one, and from a skipped last cell the deck shows a blank page;
 - speaker notes: markdown cells tagged "notes" (the teacher's talking points);
 - a section is a `## ` heading; tag its cell "core" or "optional", and "minutes=N" for its time in
   class. `sections` reads them; `guide_disagreements` compares them with the teacher's guide.
@@ -44,15 +46,17 @@ def is_solution(cell):
 
 
 def slide_types(cells, generated=()):
-    """The RISE slide type of each cell in `cells` (a list of nbformat cell dicts); `generated` ids are skipped."""
+    """The slide type of each cell in `cells` (nbformat cell dicts); `generated` ids are skipped but the last."""
     types, dive = [], None  # dive: the level of the deep-dive heading we are inside, if any
-    for cell in cells:
+    for i, cell in enumerate(cells):
         level = (heading(cell) or (None,))[0]
         if dive is not None and level is not None and level <= dive:
             dive = None
         if level is not None and DEEP_DIVE.search(heading(cell)[1]):
             dive = level
-        if dive is not None or cell.get("id") in generated or is_solution(cell):
+        if i == len(cells) - 1 and cell.get("id") in generated:
+            types.append("-")
+        elif dive is not None or cell.get("id") in generated or is_solution(cell):
             types.append("skip")
         elif cell["cell_type"] == "markdown" and NOTES in tags(cell):
             types.append("notes")
@@ -68,7 +72,7 @@ def slide_types(cells, generated=()):
 def sections(cells):
     """The `## ` sections in order: [{"title", "kind": "core"/"optional"/None, "minutes": int or None, "slide"}].
 
-    "slide" is the section's slide number in the slideshow (0 = the title slide), as RISE counts them.
+    "slide" is the section's slide number in the slideshow (0 = the title slide), as the deck counts them.
     """
     found, slide = [], -1
     for cell in cells:

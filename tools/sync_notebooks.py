@@ -4,11 +4,12 @@ For each notebooks/NN_*.ipynb, and its Chinese edition notebooks/zh/NN_*.ipynb, 
 execution counts, sets the python3 kernelspec, and writes three generated cells: navigation and the
 "Open in Colab" badge at the top, the guarded Colab setup cell after it, and navigation at the bottom.
 Every cell gets its slide type for the live slideshow (metadata.slideshow.slide_type), derived from
-the notebook's structure by tools/classroom.py; a cell's other metadata is dropped but its tags (and,
-in the Chinese edition, `translation`: the English it translates, see tools/editions.py). The
-repository URL and the pinned tag come from pyproject.toml, the one place they live; the READMEs'
-Colab links are updated to match. `--check` changes nothing and exits 1 if anything is out of date
-(tests/test_hygiene.py checks too).
+the notebook's structure by tools/classroom.py; a cell that goes on the slide above it ("-") carries
+none, since jupyterlab-slideshow reads only a missing type as "-" (an explicit "-" hides the cell).
+A cell's other metadata is dropped but its tags (and, in the Chinese edition, `translation`: the
+English it translates, see tools/editions.py). The repository URL and the pinned tag come from
+pyproject.toml, the one place they live; the READMEs' Colab links are updated to match. `--check`
+changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too).
 """
 
 import json
@@ -36,8 +37,6 @@ WORDS = {
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 NAV_TOP, SETUP, NAV_BOTTOM = "navigation-top", "colab-setup", "navigation-bottom"
 GENERATED = {NAV_TOP, SETUP, NAV_BOTTOM}
-# The live slideshow (jupyterlab-rise): long slides scroll, start at the title, no animation to wait for.
-RISE = {"scroll": True, "center": False, "start_slideshow_at": "beginning", "transition": "none"}
 
 
 def project():
@@ -123,8 +122,9 @@ def synced(path, paths):
     nb["cells"] = [cell("markdown", NAV_TOP, top), cell("code", SETUP, setup_source(path.parent)), *body,
                    cell("markdown", NAV_BOTTOM, nav)]
     for c, kind in zip(nb["cells"], classroom.slide_types(nb["cells"], GENERATED)):
-        c["metadata"]["slideshow"] = {"slide_type": kind}
-    nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, "rise": RISE}
+        if kind != "-":
+            c["metadata"]["slideshow"] = {"slide_type": kind}
+    nb["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     nb["nbformat"], nb["nbformat_minor"] = 4, 5
     return nb
 
