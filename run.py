@@ -1,6 +1,7 @@
 """Set up and run the series with one command each.
 
     python3 run.py lab     set up (first time only) and open JupyterLab on notebook 01
+    python3 run.py lab zh  the same in Chinese: notebooks/zh/01 and JupyterLab's own menus in Chinese
     python3 run.py test    set up (first time only) and run every test
     python3 run.py class   set up (first time only) and serve the widget dashboard, without code (Voila)
     python3 run.py build   write the class's copies: dist/student/ (no solutions) and dist/teacher/
@@ -25,7 +26,10 @@ IPYWIDGETS7 = ROOT / ".venv-ipywidgets7"
 IPYWIDGETS7_PACKAGES = [
     "ipywidgets==7.7.1", "widgetsnbextension==3.6.*", "jupyterlab_widgets==1.1.*", "ipython_genutils",
 ]
-FIRST_NOTEBOOK = "notebooks/01_convolution.ipynb"
+FIRST_NOTEBOOK = {"en": "notebooks/01_convolution.ipynb", "zh": "notebooks/zh/01_convolution.ipynb"}
+# JupyterLab's menus in Chinese (the zh-CN language pack), in settings of their own: `lab` stays English.
+ZH_SETTINGS = VENV / "lab-settings-zh"
+ZH_LOCALE = ("@jupyterlab/translation-extension", "plugin.jupyterlab-settings", '{"locale": "zh_CN"}')
 DASHBOARD = "dashboard/dashboard.ipynb"
 
 
@@ -74,8 +78,17 @@ def as_root():
 
 
 def lab(args):
+    """JupyterLab on notebook 01; `lab zh` opens the Chinese edition with JupyterLab's menus in Chinese."""
     install("requirements.txt")
-    run(tool("jupyter"), "lab", FIRST_NOTEBOOK, *as_root(), *args)
+    language = "zh" if args[:1] == ["zh"] else "en"
+    args = args[1:] if language == "zh" else args
+    settings = []
+    if language == "zh":
+        folder, name, text = ZH_LOCALE
+        (ZH_SETTINGS / folder).mkdir(parents=True, exist_ok=True)
+        (ZH_SETTINGS / folder / name).write_text(text)
+        settings = [f"--LabApp.user_settings_dir={ZH_SETTINGS}"]
+    run(tool("jupyter"), "lab", FIRST_NOTEBOOK[language], *settings, *as_root(), *args)
 
 
 def dashboard(args):

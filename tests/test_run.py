@@ -23,13 +23,24 @@ def started(monkeypatch):
 def test_lab_passes_extra_arguments_on_to_jupyterlab(started):
     run.main(["lab", "--port", "9999", "--ip", "0.0.0.0", "--no-browser"])
     [command] = started
-    assert command[1:3] == ["lab", run.FIRST_NOTEBOOK], command
+    assert command[1:3] == ["lab", run.FIRST_NOTEBOOK["en"]], command
     assert command[-5:] == ["--port", "9999", "--ip", "0.0.0.0", "--no-browser"], command
+
+
+def test_lab_zh_opens_the_chinese_edition_with_jupyterlabs_menus_in_chinese(started, monkeypatch, tmp_path):
+    monkeypatch.setattr(run, "ZH_SETTINGS", tmp_path / "settings")
+    run.main(["lab", "zh", "--no-browser"])
+    [command] = started
+    assert command[1:3] == ["lab", "notebooks/zh/01_convolution.ipynb"], command
+    assert f"--LabApp.user_settings_dir={tmp_path / 'settings'}" in command and command[-1] == "--no-browser"
+    folder, name, _ = run.ZH_LOCALE
+    assert '"zh_CN"' in (tmp_path / "settings" / folder / name).read_text()
+    assert (ROOT / command[2]).exists()
 
 
 def test_lab_without_arguments_opens_the_first_notebook(started):
     run.main(["lab"])
-    assert started[0][1:3] == ["lab", run.FIRST_NOTEBOOK]
+    assert started[0][1:3] == ["lab", run.FIRST_NOTEBOOK["en"]]
     assert started[0][3:] == run.as_root()
 
 
