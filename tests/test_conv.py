@@ -354,9 +354,9 @@ def test_stride_prediction_reveals_the_measured_size_and_explains_mistakes(guess
 def test_why_parameters_explains_every_option(answer):
     ok, said = verdict(conv.check_why_parameters, answer)
     assert bool(ok) == (answer == "A" and isinstance(answer, str))
-    if isinstance(answer, str) and answer.upper() in conv.WHY_OPTIONS:
-        assert conv.WHY_OPTIONS[answer.upper()] in said
-    assert all(len(why) > 40 for why in conv.WHY_OPTIONS.values())  # every option, right or wrong, is explained
+    if isinstance(answer, str) and answer.upper() in conv.why_options():
+        assert conv.why_options()[answer.upper()] in said
+    assert all(len(why) > 40 for why in conv.why_options().values())  # every option, right or wrong, is explained
 
 
 # ---------------------------------------------------------------------------------------------- kernel playground: NaN

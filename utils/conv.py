@@ -10,6 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import checks, draw, guard, images
+from .i18n import tr
 from .view import LiveView, Panel, SettingError, uploaded_file
 
 # Classic hand-made 3x3 kernels, each a feature detector (rows are y, columns x).
@@ -27,7 +28,7 @@ KERNELS = {
 def kernel(name):
     """A preset kernel by name -> (3, 3) float tensor."""
     if name not in KERNELS:
-        raise ValueError(f"unknown kernel {name!r}; choose one of {sorted(KERNELS)}")
+        raise ValueError(tr("unknown kernel {name!r}; choose one of {names}", name=name, names=sorted(KERNELS)))
     return torch.tensor(KERNELS[name], dtype=torch.float32)
 
 
@@ -36,7 +37,7 @@ def sizes(n, kernel_size, padding=0, stride=1, dilation=1):
     for name, value, low in [("n", n, 1), ("kernel_size", kernel_size, 1), ("padding", padding, 0),
                              ("stride", stride, 1), ("dilation", dilation, 1)]:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} should be an int >= {low}, got {value!r}")
+            raise ValueError(tr("{name} should be an int >= {low}, got {value!r}", name=name, low=low, value=value))
 
 
 def output_size(n, kernel_size, padding=0, stride=1, dilation=1):
@@ -53,29 +54,32 @@ def conv_arguments(x, weight, bias, stride, padding, dilation):
     """
     x, unbatched = guard.batched(x)
     if not isinstance(weight, torch.Tensor) or weight.dim() != 4:
-        raise ValueError(f"weight should be a tensor of shape (out_channels, in_channels, kh, kw), "
-                         f"got {getattr(weight, 'shape', type(weight).__name__)}")
+        raise ValueError(tr("weight should be a tensor of shape (out_channels, in_channels, kh, kw), got {got}",
+                            got=getattr(weight, "shape", type(weight).__name__)))
     if weight.dtype != x.dtype or (bias is not None and getattr(bias, "dtype", None) != x.dtype):
-        raise TypeError(f"x, weight and bias should have the same dtype, got {x.dtype}, {weight.dtype} and "
-                        f"{getattr(bias, 'dtype', type(bias).__name__)}")
+        raise TypeError(tr("x, weight and bias should have the same dtype, got {x}, {weight} and {bias}", x=x.dtype,
+                           weight=weight.dtype, bias=getattr(bias, "dtype", type(bias).__name__)))
     if weight.shape[1] != x.shape[1]:
-        raise ValueError(f"weight expects {weight.shape[1]} input channels but x has {x.shape[1]} "
-                         "(groups are not supported here: use F.conv2d)")
+        raise ValueError(tr("weight expects {expected} input channels but x has {got} (groups are not supported "
+                            "here: use F.conv2d)", expected=weight.shape[1], got=x.shape[1]))
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"bias should have shape ({weight.shape[0]},), one per kernel, got {tuple(bias.shape)}")
+        raise ValueError(tr("bias should have shape ({count},), one per kernel, got {shape}", count=weight.shape[0],
+                            shape=tuple(bias.shape)))
     stride, dilation = guard.pair(stride, "stride", low=1), guard.pair(dilation, "dilation", low=1)
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
-            raise ValueError(f"padding should be 'same', 'valid', an int or a pair of ints, got {padding!r}")
+            raise ValueError(tr("padding should be 'same', 'valid', an int or a pair of ints, got {padding!r}",
+                                padding=padding))
         if padding == "same" and stride != (1, 1):
-            raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), got stride {stride}")
+            raise ValueError(tr("padding='same' needs stride 1 (as in PyTorch), got stride {stride}", stride=stride))
         padding = ("same", "same") if padding == "same" else (0, 0)
     else:
         padding = guard.pair(padding, "padding")
-        for axis, n, k, p, d in zip(("height", "width"), x.shape[2:], weight.shape[2:], padding, dilation):
+        for axis, n, k, p, d in zip((tr("height"), tr("width")), x.shape[2:], weight.shape[2:], padding, dilation):
             if n + 2 * p < d * (k - 1) + 1:
-                raise ValueError(f"the kernel spans d·(k−1)+1 = {d * (k - 1) + 1} pixels in {axis}, more than "
-                                 f"the padded input's {n + 2 * p}: use a smaller kernel or more padding")
+                raise ValueError(tr("the kernel spans d·(k−1)+1 = {span} pixels in {axis}, more than the padded "
+                                    "input's {padded}: use a smaller kernel or more padding", span=d * (k - 1) + 1,
+                                    axis=axis, padded=n + 2 * p))
     return x, unbatched, stride, padding, dilation
 
 
@@ -87,7 +91,8 @@ def taps(index, kernel_size, stride=1, dilation=1):
 def stretch(values, quantile=0.99):
     """(H, W) signed values -> the same divided by their `quantile` of |values|, clipped to [-1, 1] (for display)."""
     if not isinstance(values, torch.Tensor) or values.dim() != 2:
-        raise ValueError(f"expected an (H, W) tensor, got {getattr(values, 'shape', type(values).__name__)}")
+        raise ValueError(tr("expected an (H, W) tensor, got {got}",
+                            got=getattr(values, "shape", type(values).__name__)))
     limit = torch.quantile(values.abs().flatten().float(), quantile).item()
     return (values / limit).clamp(-1, 1) if limit > 0 else values
 
@@ -96,8 +101,8 @@ def shifted(x, rows, cols):
     """(..., H, W) -> the same shape moved down by `rows` and right by `cols` (>= 0), zeros filling the gap."""
     height, width = x.shape[-2:]
     if not (0 <= rows <= height and 0 <= cols <= width):
-        raise ValueError(f"shifts should be between 0 and the size {height}x{width} (down and right), "
-                         f"got rows={rows}, cols={cols}")
+        raise ValueError(tr("shifts should be between 0 and the size {height}x{width} (down and right), got "
+                            "rows={rows}, cols={cols}", height=height, width=width, rows=rows, cols=cols))
     out = torch.zeros_like(x)
     out[..., rows:, cols:] = x[..., :height - rows, :width - cols]
     return out
@@ -319,26 +324,28 @@ def check_stride_prediction(guess):
     measured = F.conv2d(torch.zeros(1, 3, 32, 32), torch.zeros(6, 3, 5, 5), stride=3, padding=1).shape[-1]
     return checks.check_prediction(
         guess, measured,
-        explain="(32 + 2·1 − 5) / 3 = 9.67, floored to 9, plus 1 for the first position: 10 rows and 10 columns.",
-        mistakes={11: "Rounding up counts a window that would run past the padded edge.",
-                  9: "The +1 counts the first window, at position 0.",
-                  30: "That is stride 1: stride 3 keeps every third position."})
+        explain=tr("(32 + 2·1 − 5) / 3 = 9.67, floored to 9, plus 1 for the first position: 10 rows and 10 columns."),
+        mistakes={11: tr("Rounding up counts a window that would run past the padded edge."),
+                  9: tr("The +1 counts the first window, at position 0."),
+                  30: tr("That is stride 1: stride 3 keeps every third position.")})
 
 
-WHY_OPTIONS = {
-    "A": "Right: one kernel (3·5·5 weights and a bias per output map) is reused at every position, so more "
-         "positions reuse the same numbers.",
-    "B": "No: convolution takes any size; a larger image simply gives a larger feature map (try the shape "
-         "calculator). Nothing is resized.",
-    "C": "No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its own "
-         "weights at each position, so its count grows with the number of positions (section 5).",
-    "D": "No: padding changes the output size, not the number of weights; conv1 has no padding at all.",
-}
+def why_options():
+    """The options of check_why_parameters, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("Right: one kernel (3·5·5 weights and a bias per output map) is reused at every position, so more "
+                "positions reuse the same numbers."),
+        "B": tr("No: convolution takes any size; a larger image simply gives a larger feature map (try the shape "
+                "calculator). Nothing is resized."),
+        "C": tr("No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its "
+                "own weights at each position, so its count grows with the number of positions (section 5)."),
+        "D": tr("No: padding changes the output size, not the number of weights; conv1 has no padding at all."),
+    }
 
 
 def check_why_parameters(answer):
     """Check a letter: why conv1's parameter count does not depend on the image size."""
-    return checks.check_choice(answer, WHY_OPTIONS, correct="A")
+    return checks.check_choice(answer, why_options(), correct="A")
 
 
 def check_same_padding(same_padding):
@@ -349,9 +356,9 @@ def check_same_padding(same_padding):
     cases = [(3, 1), (5, 1), (1, 1), (3, 2), (5, 3), (7, 2)]
     return checks.check_cases(
         same_padding, cases, reference,
-        praise="Padding d·(k−1)/2 on each side gives back exactly what the kernel's span takes away.",
-        hint="the output is shorter than the input by d·(k−1) (the kernel's span minus one); "
-             "PyTorch pads each side, so put half of that on each side.")
+        praise=tr("Padding d·(k−1)/2 on each side gives back exactly what the kernel's span takes away."),
+        hint=tr("the output is shorter than the input by d·(k−1) (the kernel's span minus one); "
+                "PyTorch pads each side, so put half of that on each side."))
 
 
 def edge_responses(w, size=12):
@@ -369,26 +376,27 @@ def check_diagonal_edge_kernel(diagonal_edge_kernel):
 
     It must stay silent on flat areas and on edges along the other diagonal (dark bottom-left, bright top-right).
     """
-    praise = "It answers to brightness changing along the diagonal, and to nothing across it."
+    praise = tr("It answers to brightness changing along the diagonal, and to nothing across it.")
     w, error = checks.call(diagonal_edge_kernel)
     if error:
-        return checks.report(False, praise, f"{error}.")
+        return checks.report(False, praise, tr("{problem}.", problem=error))
     if not isinstance(w, torch.Tensor) or tuple(w.shape) != (3, 3) or w.dtype == torch.bool or w.is_complex():
-        got = f"a {type(w).__name__}" + (f" of shape {tuple(w.shape)}" if hasattr(w, "shape") else "")
-        return checks.report(False, praise, f"expected a (3, 3) tensor of numbers, got {got}.")
+        return checks.report(False, praise, tr("expected a (3, 3) tensor of numbers, got {got}.", got=checks.what(w)))
     if not torch.isfinite(w).all():
-        return checks.report(False, praise, "some weights are nan or inf: every weight should be an ordinary number.")
+        return checks.report(False, praise, tr("some weights are nan or inf: every weight should be an ordinary "
+                                               "number."))
     seen = edge_responses(w)
     if seen["diagonal"] < 1e-3:
-        return checks.report(False, praise, "it gives (almost) nothing where dark top-left meets bright bottom-right. "
-                             "Give the corner cells top-left and bottom-right weights of opposite sign.")
+        return checks.report(False, praise, tr("it gives (almost) nothing where dark top-left meets bright "
+                                               "bottom-right. Give the corner cells top-left and bottom-right weights "
+                                               "of opposite sign."))
     for name in ("flat", "other diagonal"):
         if seen[name] > 0.05 * seen["diagonal"]:
             return checks.report(False, praise, {
-                "flat": "it responds on a flat area: make the nine weights sum to 0.",
-                "other diagonal": "it also responds to the other diagonal (dark bottom-left, bright top-right): make "
-                                  "the weights equal along each line from bottom-left to top-right (w[r][c] "
-                                  "depending only on r + c), like Sobel turned by 45 degrees."}[name])
+                "flat": tr("it responds on a flat area: make the nine weights sum to 0."),
+                "other diagonal": tr("it also responds to the other diagonal (dark bottom-left, bright top-right): "
+                                     "make the weights equal along each line from bottom-left to top-right (w[r][c] "
+                                     "depending only on r + c), like Sobel turned by 45 degrees.")}[name])
     return checks.report(True, praise, "")
 
 
@@ -412,6 +420,6 @@ def check_receptive_field(receptive_field):
              ([(3, 2, 1), (3, 2, 1), (3, 2, 1)],), ([(7, 2, 1), (3, 1, 2)],), ([(1, 1, 1)],), ([(2, 3, 1), (3, 2, 3)],)]
     return checks.check_cases(
         receptive_field, cases, receptive_field_by_autograd,
-        praise="Each layer adds (its span − 1) times the jump: the product of the strides before it.",
-        hint="start with r = 1 and jump = 1; for each layer, r += d·(k−1)·jump (a dilated kernel spans d·(k−1)+1 "
-             "pixels), then jump *= s.")
+        praise=tr("Each layer adds (its span − 1) times the jump: the product of the strides before it."),
+        hint=tr("start with r = 1 and jump = 1; for each layer, r += d·(k−1)·jump (a dilated kernel spans d·(k−1)+1 "
+                "pixels), then jump *= s."))

@@ -82,6 +82,73 @@ ZH = {
         "{name} 应为 {low:g} 到 {high:g} 之间的整数，实际是 {value!r}",
     "{name} should be a number from {low:g} to {high:g}, got {value!r}":
         "{name} 应为 {low:g} 到 {high:g} 之间的数，实际是 {value!r}",
+    # conv.py
+    "unknown kernel {name!r}; choose one of {names}": "没有名为 {name!r} 的卷积核；请从 {names} 中选一个",
+    "{name} should be an int >= {low}, got {value!r}": "{name} 应为 >= {low} 的整数，实际是 {value!r}",
+    "weight should be a tensor of shape (out_channels, in_channels, kh, kw), got {got}":
+        "weight 应为形状为 (out_channels, in_channels, kh, kw) 的张量，实际是 {got}",
+    "x, weight and bias should have the same dtype, got {x}, {weight} and {bias}":
+        "x、weight 和 bias 的数据类型应当相同，实际是 {x}、{weight} 和 {bias}",
+    "weight expects {expected} input channels but x has {got} (groups are not supported here: use F.conv2d)":
+        "weight 需要 {expected} 个输入通道，但 x 有 {got} 个（这里不支持分组 groups：请用 F.conv2d）",
+    "bias should have shape ({count},), one per kernel, got {shape}":
+        "bias 的形状应为 ({count},)，每个卷积核一个偏置，实际是 {shape}",
+    "padding should be 'same', 'valid', an int or a pair of ints, got {padding!r}":
+        "padding 应为 'same'、'valid'、一个整数或一对整数，实际是 {padding!r}",
+    "padding='same' needs stride 1 (as in PyTorch), got stride {stride}":
+        "padding='same' 要求步幅为 1（与 PyTorch 相同），实际步幅是 {stride}",
+    "height": "高度",
+    "width": "宽度",
+    "the kernel spans d·(k−1)+1 = {span} pixels in {axis}, more than the padded input's {padded}: use a smaller "
+    "kernel or more padding":
+        "卷积核在{axis}上跨越 d·(k−1)+1 = {span} 个像素，超过了填充后输入的 {padded} 个：请用更小的卷积核或更多的填充",
+    "expected an (H, W) tensor, got {got}": "应为 (H, W) 的张量，实际是 {got}",
+    "shifts should be between 0 and the size {height}x{width} (down and right), got rows={rows}, cols={cols}":
+        "平移量应在 0 到大小 {height}x{width} 之间（向下和向右），实际是 rows={rows}, cols={cols}",
+    "(32 + 2·1 − 5) / 3 = 9.67, floored to 9, plus 1 for the first position: 10 rows and 10 columns.":
+        "(32 + 2·1 − 5) / 3 = 9.67，向下取整为 9，再为第一个位置加 1：输出 10 行 10 列。",
+    "Rounding up counts a window that would run past the padded edge.":
+        "向上取整会多算一个窗口，而它会越过填充后的边缘。",
+    "The +1 counts the first window, at position 0.": "+1 算的是第一个窗口，即位置 0 上的那个。",
+    "That is stride 1: stride 3 keeps every third position.": "那是步幅为 1 的结果：步幅为 3 时每三个位置只保留一个。",
+    "Right: one kernel (3·5·5 weights and a bias per output map) is reused at every position, so more positions "
+    "reuse the same numbers.":
+        "对：同一个卷积核（3·5·5 个权重，每个输出特征图再加一个偏置）在每个位置上重复使用，"
+        "所以位置再多，用的也还是这同一组数。",
+    "No: convolution takes any size; a larger image simply gives a larger feature map (try the shape calculator). "
+    "Nothing is resized.":
+        "不对：卷积可以接受任意大小的输入；图像更大，得到的特征图也就更大（试试形状计算器）。没有任何东西被缩放。",
+    "No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its own weights "
+    "at each position, so its count grows with the number of positions (section 5).":
+        "不对：仅有局部性还不够。局部连接层读取的也是同样的 5×5 窗口，但在每个位置都有自己的权重，"
+        "所以它的参数数量随位置数增长（第 5 节）。",
+    "No: padding changes the output size, not the number of weights; conv1 has no padding at all.":
+        "不对：填充改变的是输出大小，而不是权重的数量；况且 conv1 根本没有填充。",
+    "Padding d·(k−1)/2 on each side gives back exactly what the kernel's span takes away.":
+        "每边填充 d·(k−1)/2，正好补回卷积核的跨度所减掉的部分。",
+    "the output is shorter than the input by d·(k−1) (the kernel's span minus one); PyTorch pads each side, so put "
+    "half of that on each side.":
+        "输出比输入短 d·(k−1)（卷积核的跨度减一）；PyTorch 在两边都填充，所以每边各放一半。",
+    "It answers to brightness changing along the diagonal, and to nothing across it.":
+        "它对沿这条对角线方向的亮度变化有响应，而对与之垂直的方向毫无响应。",
+    "{problem}.": "{problem}。",
+    "expected a (3, 3) tensor of numbers, got {got}.": "应为一个 (3, 3) 的数值张量，实际是 {got}。",
+    "some weights are nan or inf: every weight should be an ordinary number.":
+        "有些权重是 nan 或 inf：每个权重都应是普通的数。",
+    "it gives (almost) nothing where dark top-left meets bright bottom-right. Give the corner cells top-left and "
+    "bottom-right weights of opposite sign.":
+        "在左上暗、右下亮的交界处，它（几乎）没有响应。给左上角和右下角的格子赋予符号相反的权重。",
+    "it responds on a flat area: make the nine weights sum to 0.": "它在平坦区域也有响应：让九个权重之和为 0。",
+    "it also responds to the other diagonal (dark bottom-left, bright top-right): make the weights equal along each "
+    "line from bottom-left to top-right (w[r][c] depending only on r + c), like Sobel turned by 45 degrees.":
+        "它对另一条对角线（左下暗、右上亮）也有响应：让从左下到右上的每条斜线上的权重相等"
+        "（w[r][c] 只取决于 r + c），就像把 Sobel 算子旋转 45 度。",
+    "Each layer adds (its span − 1) times the jump: the product of the strides before it.":
+        "每一层增加（它的跨度 − 1）乘以跳距（jump），跳距就是它之前各层步幅的乘积。",
+    "start with r = 1 and jump = 1; for each layer, r += d·(k−1)·jump (a dilated kernel spans d·(k−1)+1 pixels), "
+    "then jump *= s.":
+        "从 r = 1、jump = 1 开始；对每一层，先 r += d·(k−1)·jump（带空洞的卷积核跨越 d·(k−1)+1 个像素），"
+        "再 jump *= s。",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
 
