@@ -3,6 +3,9 @@
     copies   dist/teacher/ (everything) and dist/student/ (no solutions, no speaker notes), each laid
              out like the project (notebooks/, utils/, README.md, pyproject.toml, requirements.txt)
              so `utils` imports, `pip install -r requirements.txt` and the notebooks' links work there.
+    site     every notebook of both editions executed once (dist/executed/), rendered as a website
+             that works offline from disk: dist/site/index.html (tools/website.py)
+    pdf      one PDF handout per notebook, printed from its site page by Chromium: dist/site/pdf/
 
 Without arguments every step runs, in order. A new step (a static site, PDFs, ...) is a function
 taking the dist folder, added to STEPS.
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import classroom
 import sync_notebooks
+import website
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -41,7 +45,13 @@ def copies(dist):
     edition(dist / "student", classroom.student_cells)
 
 
-STEPS = {"copies": copies}
+def site(dist):
+    """dist/executed: every notebook run once; dist/site: their pages (the pdf step prints them)."""
+    website.execute_all(dist)
+    website.write_site(dist)
+
+
+STEPS = {"copies": copies, "site": site, "pdf": website.write_pdfs}
 
 
 def main(names):
