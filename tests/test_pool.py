@@ -298,7 +298,7 @@ def test_fc1_prediction_checker(capsys, guess, ok, words):
 def test_gradient_choice_checker_explains_every_option(capsys, answer, ok):
     verdict_, out = verdict(capsys, pool.check_gradient_choice, answer)
     assert bool(verdict_) == ok and out.startswith("✅" if ok else "❌"), out
-    assert all(len(why) > 40 for why in pool.GRADIENT_CHOICES.values())
+    assert all(len(why) > 40 for why in pool.gradient_choices().values())
 
 
 @pytest.mark.parametrize("x, settings, expected", [

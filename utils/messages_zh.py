@@ -149,6 +149,56 @@ ZH = {
     "then jump *= s.":
         "从 r = 1、jump = 1 开始；对每一层，先 r += d·(k−1)·jump（带空洞的卷积核跨越 d·(k−1)+1 个像素），"
         "再 jump *= s。",
+    # pool.py
+    "the image should be at least 3x3 for a 3x3 Sobel kernel, got {shape}":
+        "对 3x3 的 Sobel 卷积核，图像至少应为 3x3，实际是 {shape}",
+    "expected two tensors, got {first} and {second}": "应为两个张量，实际是 {first} 和 {second}",
+    "expected maps of the same shape, got {first} and {second}": "两张图的形状应当相同，实际是 {first} 和 {second}",
+    "padding should be at most half the window ({span} pixels wide): at most {most}, got {padding!r} (PyTorch "
+    "refuses it too: a window could hold nothing but padding)":
+        "填充最多只能是窗口（{span} 个像素宽）的一半：最多 {most}，实际是 {padding!r}"
+        "（PyTorch 也会拒绝：否则一个窗口里可能只有填充）",
+    "the window ({span} pixels wide) is larger than the padded input ({padded}): input {shape}, kernel_size "
+    "{kernel_size!r}, padding {padding!r}":
+        "窗口（{span} 个像素宽）比填充后的输入（{padded}）还大：输入 {shape}，kernel_size {kernel_size!r}，"
+        "padding {padding!r}",
+    "feature_map should be an (H, W) float tensor, got {got}": "feature_map 应为 (H, W) 的浮点张量，实际是 {got}",
+    "Padding is -inf, so a window of negatives still gives a negative maximum.":
+        "填充值是 -inf，所以全是负数的窗口给出的最大值仍是负数。",
+    "replace `...` with your 2x2 answer, e.g. [[a, b], [c, d]].":
+        "把 `...` 换成你算出的 2x2 答案，例如 [[a, b], [c, d]]。",
+    "write the answer as a list of 2 rows of 2 numbers ({error}).": "请把答案写成 2 行、每行 2 个数的列表（{error}）。",
+    "padding is -inf, not 0: it can never be the maximum.": "填充值是 -inf，不是 0：它永远不会是最大值。",
+    "window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding).":
+        "窗口 (i, j) 覆盖第 2i-1..2i+1 行和第 2j-1..2j+1 列（第 -1 行是填充）。",
+    "That is fc1 with pooling (16x5x5 = 400 inputs).": "那是有汇聚时的 fc1（16x5x5 = 400 个输入）。",
+    "Those are the weights: each of the 120 neurons has a bias too.": "那只是权重：120 个神经元每个还有一个偏置。",
+    "conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28.":
+        "conv2 的 5x5 卷积核仍会削掉 4 个像素：没有汇聚时它的特征图是 24x24，而不是 28x28。",
+    "That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all.":
+        "那是 fc1 的输入个数（16x24x24）；它的 120 个神经元每个都要给所有输入加权。",
+    "Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 biases.":
+        "没有汇聚时，conv2 输出 16x24x24 = 9,216 个值，fc1 需要 9,216 x 120 个权重 + 120 个偏置。",
+    "No: that is average pooling, which shares each window's gradient among its 4 pixels.":
+        "不对：那是平均汇聚，它把每个窗口的梯度平分给窗口里的 4 个像素。",
+    "Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not move, so its "
+    "derivative is 0; nudge the winner and the output moves by as much, so its derivative is 1.":
+        "对：输出就是赢家的一份拷贝。把其他任何像素稍微改动一点，输出都不变，所以它们的导数是 0；"
+        "改动赢家，输出就改变同样多，所以它的导数是 1。",
+    "No: max is differentiable wherever the maximum is unique (almost everywhere). The gradient is 1 for the winner, "
+    "and autograd computes it (the backward pass above checks that).":
+        "不对：只要最大值唯一（几乎处处如此），max 就是可微的。赢家的梯度是 1，"
+        "自动微分（autograd）会把它算出来（上面的反向传播验证了这一点）。",
+    "No: that is ReLU's rule. Max pooling compares the pixels of a window with each other, not with 0: a window of 4 "
+    "positive pixels still sends its gradient to one of them.":
+        "不对：那是 ReLU 的规则。最大汇聚比较的是窗口内像素彼此的大小，而不是和 0 比较："
+        "4 个像素都是正数的窗口，也只把梯度传给其中一个。",
+    "Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several.":
+        "每个像素从包含它的每个窗口各收到 grad_out / (k*k)：这样的窗口可能有 0 个、1 个或好几个。",
+    "start from zeros like x; for each output (i, j) add grad_out[i, j] / (k*k) to all of x[i*s:i*s+k, j*s:j*s+k]. "
+    "Windows overlap when s < k, and some pixels are in no window when s > k.":
+        "从与 x 形状相同的全零张量开始；对每个输出 (i, j)，把 grad_out[i, j] / (k*k) 加到 "
+        "x[i*s:i*s+k, j*s:j*s+k] 的每个元素上。s < k 时窗口会重叠，s > k 时有些像素不在任何窗口里。",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
 

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from . import checks, draw, guard
 from .conv import kernel
+from .i18n import tr
 from .images import check_image, load_photo
 from .view import LiveView, Panel, SettingError
 
@@ -20,7 +21,8 @@ def sobel_magnitude(image):
     """An (H, W) grey image in [0, 1] -> its (H-2, W-2) edge strength sqrt(gx² + gy²) (Sobel, no padding)."""
     check_image(image, channels=1)
     if min(image.shape) < 3:
-        raise ValueError(f"the image should be at least 3x3 for a 3x3 Sobel kernel, got {tuple(image.shape)}")
+        raise ValueError(tr("the image should be at least 3x3 for a 3x3 Sobel kernel, got {shape}",
+                            shape=tuple(image.shape)))
     sobel = torch.stack([kernel("sobel x"), kernel("sobel y")])[:, None]
     return F.conv2d(image[None, None], sobel).pow(2).sum(1).sqrt()[0]
 
@@ -33,9 +35,11 @@ def edge_map(size=None):
 def unchanged_fraction(before, after):
     """Two maps of the same shape -> the fraction of positions holding exactly the same value."""
     if not isinstance(before, torch.Tensor) or not isinstance(after, torch.Tensor):
-        raise TypeError(f"expected two tensors, got {type(before).__name__} and {type(after).__name__}")
+        raise TypeError(tr("expected two tensors, got {first} and {second}", first=type(before).__name__,
+                           second=type(after).__name__))
     if before.shape != after.shape:
-        raise ValueError(f"expected maps of the same shape, got {tuple(before.shape)} and {tuple(after.shape)}")
+        raise ValueError(tr("expected maps of the same shape, got {first} and {second}", first=tuple(before.shape),
+                            second=tuple(after.shape)))
     return (before == after).float().mean().item()
 
 
@@ -53,11 +57,13 @@ def pool_arguments(x, kernel_size, stride=None, padding=0, dilation=1):
     for n, k1, p1, d1 in zip(x.shape[-2:], k, p, d):
         span = d1 * (k1 - 1) + 1
         if p1 > span // 2:
-            raise ValueError(f"padding should be at most half the window ({span} pixels wide): at most {span // 2}, "
-                             f"got {padding!r} (PyTorch refuses it too: a window could hold nothing but padding)")
+            raise ValueError(tr("padding should be at most half the window ({span} pixels wide): at most {most}, got "
+                                "{padding!r} (PyTorch refuses it too: a window could hold nothing but padding)",
+                                span=span, most=span // 2, padding=padding))
         if n + 2 * p1 < span:
-            raise ValueError(f"the window ({span} pixels wide) is larger than the padded input ({n + 2 * p1}): "
-                             f"input {tuple(x.shape)}, kernel_size {kernel_size!r}, padding {padding!r}")
+            raise ValueError(tr("the window ({span} pixels wide) is larger than the padded input ({padded}): input "
+                                "{shape}, kernel_size {kernel_size!r}, padding {padding!r}", span=span,
+                                padded=n + 2 * p1, shape=tuple(x.shape), kernel_size=kernel_size, padding=padding))
     return k, s, p, d
 
 
@@ -86,7 +92,7 @@ class PoolingExplorer(LiveView):
         feature_map = edge_map(42) if feature_map is None else feature_map
         if not isinstance(feature_map, torch.Tensor) or feature_map.dim() != 2 or not feature_map.is_floating_point():
             got = tuple(feature_map.shape) if isinstance(feature_map, torch.Tensor) else type(feature_map).__name__
-            raise ValueError(f"feature_map should be an (H, W) float tensor, got {got}")
+            raise ValueError(tr("feature_map should be an (H, W) float tensor, got {got}", got=got))
         self.map = feature_map
         self.vmax = float(feature_map.max())
         self.rgb = draw.colorize(feature_map, "activation", vmin=0, vmax=self.vmax)
@@ -201,18 +207,21 @@ BY_HAND = {"kernel_size": 3, "stride": 2, "padding": 1}
 def check_max_pool_by_hand(answer):
     """Check a hand-computed 2x2 answer: BY_HAND_MAP max-pooled with BY_HAND (3x3 windows, stride 2, padding 1)."""
     expected = F.max_pool2d(BY_HAND_MAP[None, None], **BY_HAND)[0, 0]
-    praise = "Padding is -inf, so a window of negatives still gives a negative maximum."
+    praise = tr("Padding is -inf, so a window of negatives still gives a negative maximum.")
     if answer is ... or answer is None:
-        return checks.report(False, praise, "replace `...` with your 2x2 answer, e.g. [[a, b], [c, d]].")
+        return checks.report(False, praise, tr("replace `...` with your 2x2 answer, e.g. [[a, b], [c, d]]."))
     try:
         got = torch.as_tensor(answer, dtype=torch.float32)
     except (TypeError, ValueError) as error:
-        return checks.report(False, praise, f"write the answer as a list of 2 rows of 2 numbers ({error}).")
+        return checks.report(False, praise, tr("write the answer as a list of 2 rows of 2 numbers ({error}).",
+                                               error=error))
     problem = checks.compare(got, expected)
     if problem and got.shape == expected.shape and bool(((got == 0) & (expected < 0)).any()):
-        problem += ". Hint: padding is -inf, not 0: it can never be the maximum."
+        problem = tr("{problem}. Hint: {hint}", problem=problem,
+                     hint=tr("padding is -inf, not 0: it can never be the maximum."))
     elif problem:
-        problem += ". Hint: window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding)."
+        problem = tr("{problem}. Hint: {hint}", problem=problem,
+                     hint=tr("window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding)."))
     return checks.report(not problem, praise, problem)
 
 
@@ -221,27 +230,31 @@ def check_fc1_without_pooling(guess):
     maps = F.relu(nn.Conv2d(6, 16, 5)(F.relu(nn.Conv2d(3, 6, 5)(torch.zeros(1, 3, 32, 32)))))  # no pooling
     measured = sum(p.numel() for p in nn.Linear(maps[0].numel(), 120).parameters())
     return checks.check_prediction(guess, measured, mistakes={
-        48_120: "That is fc1 with pooling (16x5x5 = 400 inputs).",
-        1_105_920: "Those are the weights: each of the 120 neurons has a bias too.",
-        1_505_400: "conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28.",
-        9_216: "That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all.",
-    }, explain="Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 biases.")
+        48_120: tr("That is fc1 with pooling (16x5x5 = 400 inputs)."),
+        1_105_920: tr("Those are the weights: each of the 120 neurons has a bias too."),
+        1_505_400: tr("conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28."),
+        9_216: tr("That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all."),
+    }, explain=tr("Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 "
+                  "biases."))
 
 
-GRADIENT_CHOICES = {
-    "A": "No: that is average pooling, which shares each window's gradient among its 4 pixels.",
-    "B": "Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not move, so "
-         "its derivative is 0; nudge the winner and the output moves by as much, so its derivative is 1.",
-    "C": "No: max is differentiable wherever the maximum is unique (almost everywhere). The gradient is 1 for the "
-         "winner, and autograd computes it (the backward pass above checks that).",
-    "D": "No: that is ReLU's rule. Max pooling compares the pixels of a window with each other, not with 0: "
-         "a window of 4 positive pixels still sends its gradient to one of them.",
-}
+def gradient_choices():
+    """The options of check_gradient_choice, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("No: that is average pooling, which shares each window's gradient among its 4 pixels."),
+        "B": tr("Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not "
+                "move, so its derivative is 0; nudge the winner and the output moves by as much, so its derivative "
+                "is 1."),
+        "C": tr("No: max is differentiable wherever the maximum is unique (almost everywhere). The gradient is 1 for "
+                "the winner, and autograd computes it (the backward pass above checks that)."),
+        "D": tr("No: that is ReLU's rule. Max pooling compares the pixels of a window with each other, not with 0: "
+                "a window of 4 positive pixels still sends its gradient to one of them."),
+    }
 
 
 def check_gradient_choice(answer):
     """Check the letter picked for: why does 2x2 max pooling send gradient to only 1 input in 4?"""
-    return checks.check_choice(answer, GRADIENT_CHOICES, correct="B")
+    return checks.check_choice(answer, gradient_choices(), correct="B")
 
 
 AVG_BACKWARD_CASES = [((4, 4), 2, 2), ((5, 5), 3, 1), ((7, 6), 3, 2), ((7, 7), 2, 3), ((3, 8), 1, 2), ((6, 6), 4, 1)]
@@ -263,7 +276,7 @@ def check_avg_pool_backward(avg_pool_backward):
         cases.append((x, torch.randn(F.avg_pool2d(x[None], k, s).shape[1:], generator=generator), k, s))
     return checks.check_cases(
         avg_pool_backward, cases, avg_pool_backward_by_autograd,
-        praise="Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several.",
-        hint="start from zeros like x; for each output (i, j) add grad_out[i, j] / (k*k) to all of "
-             "x[i*s:i*s+k, j*s:j*s+k]. Windows overlap when s < k, and some pixels are in no window when s > k.",
+        praise=tr("Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several."),
+        hint=tr("start from zeros like x; for each output (i, j) add grad_out[i, j] / (k*k) to all of "
+                "x[i*s:i*s+k, j*s:j*s+k]. Windows overlap when s < k, and some pixels are in no window when s > k."),
     )
