@@ -6,15 +6,18 @@ notebook of both editions executed) and, like a reader, opens each page from dis
 Chromium: no console error, no request leaving the disk, no broken link, anchor or image, no error
 output or traceback, every widget shown as a picture with a natural size. Each handout is rendered
 to PNG (pdfium): not blank, with its pictures, and a Chinese page has its glyphs from a CJK font.
-A screenshot of a widget picture on the site goes to artifacts/site/.
+A screenshot of a widget picture on the site goes to artifacts/site/. The built site is checked where
+CNN_LAYERS_SITE names it (e.g. `CNN_LAYERS_SITE=dist` after `python3 run.py build`), else it is built here.
 """
 
 import base64
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import nbformat
 import pytest
@@ -114,9 +117,11 @@ PAGE_CHECK_JS = r"""async () => {
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
-    """The site and handouts, built as `python3 run.py build` builds them."""
+    """The site and handouts, built as `python3 run.py build` builds them; CNN_LAYERS_SITE=dist checks a built one."""
     if missing_browser():
         pytest.skip(missing_browser())
+    if os.environ.get("CNN_LAYERS_SITE"):
+        return Path(os.environ["CNN_LAYERS_SITE"]).resolve()
     folder = tmp_path_factory.mktemp("dist")
     build.site(folder)
     website.write_pdfs(folder)
@@ -182,7 +187,7 @@ def test_every_page_loads_offline_without_errors_broken_links_or_missing_picture
         for link in result["links"]:
             if not link.startswith("file:"):
                 continue
-            target, _, fragment = link.partition("#")
+            target, _, fragment = unquote(link).partition("#")
             target = Path(re.sub(r"^file://", "", target))
             if not target.exists():
                 problems.append(f"broken link {link}")
