@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -107,3 +108,87 @@ def test_code_and_notebooks_are_lint_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- Publishing: every generated link follows the one repository URL and release in pyproject.toml
+
+# A link that names the repository: (kind, pattern whose groups are the repository's "owner/name" and the git ref).
+REPOSITORY_LINKS = [
+    ("Colab", re.compile(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/([^/\s)\"]+)/")),
+    ("pip install", re.compile(r"git\+https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?@([^\s\"'\\]+?)[\"'\\]")),
+    ("repository file", re.compile(r"https://github\.com/([\w.-]+/[\w.-]+)/blob/([^/\s)\"]+)/")),
+    ("nbgitpuller", re.compile(r"git-pull\?repo=https%3A%2F%2Fgithub\.com%2F([\w.-]+)%2F([\w.-]+)&")),
+]
+
+
+def nbgitpuller_link(hub="https://hub.example.edu"):
+    """The README's nbgitpuller link: clone the repository (branch main) into the home folder, open notebook 01."""
+    repo, _ = sync_notebooks.project()
+    name = repo.rstrip("/").split("/")[-1]
+    return (f"{hub}/hub/user-redirect/git-pull?repo={quote(repo, safe='')}&branch=main"
+            f"&urlpath={quote(f'lab/tree/{name}/notebooks/01_convolution.ipynb', safe='')}")
+
+
+def stale_links(text):
+    """The links in `text` that name another repository or release than pyproject.toml: [(kind, link), ...]."""
+    repo, ref = sync_notebooks.project()
+    ours = repo.split("github.com/")[1].rstrip("/")
+    stale = []
+    for kind, pattern in REPOSITORY_LINKS:
+        for match in pattern.finditer(text):
+            if kind == "nbgitpuller":
+                wrong = "/".join(match.groups()) != ours
+            else:
+                wrong = match.group(1) != ours or match.group(2) != ref
+            if wrong:
+                stale.append((kind, match.group(0)))
+    return stale
+
+
+def published_files(tmp_path):
+    """Every file with generated links: both editions' notebooks, the READMEs, the standalone notebooks."""
+    import standalone
+
+    readmes = [p for p in sync_notebooks.READMES.values() if p.exists()]
+    return [*standalone.notebooks(), *readmes, *standalone.write_all(tmp_path / "standalone")]
+
+
+def test_every_generated_link_follows_pyproject(tmp_path):
+    repo, ref = sync_notebooks.project()
+    files = published_files(tmp_path)
+    assert len([p for p in files if p.suffix == ".ipynb"]) == 4 * len(NOTEBOOKS), "both editions, standalone too"
+    for path in files:
+        text = path.read_text()
+        stale = stale_links(text)
+        assert not stale, (f"{path.name} has links that disagree with pyproject.toml ({repo}, {ref}): {stale}. "
+                           "Run tools/sync_notebooks.py (and `python3 run.py build`); fix the others by hand")
+        if path.suffix == ".ipynb":
+            name = "zh/" + path.name if path.parent.name == "zh" else path.name
+            assert sync_notebooks.colab_url(name) in text, f"{path} has no Colab badge for {name}"
+    for path in sync_notebooks.notebook_paths(sync_notebooks.NOTEBOOKS) + sync_notebooks.notebook_paths(
+            sync_notebooks.CHINESE):
+        setup = next(c for c in cells(path) if c["id"] == sync_notebooks.SETUP)
+        assert "".join(setup["source"]) == sync_notebooks.setup_source(path.parent), f"{path}: setup cell is stale"
+
+
+def test_readme_teaches_a_class_and_publishing_with_our_repository():
+    readme = (ROOT / "README.md").read_text()
+    repo, ref = sync_notebooks.project()
+    assert nbgitpuller_link() in readme, f"README's nbgitpuller link should be {nbgitpuller_link()}"
+    assert f'pip install "cnn-layers @ git+{repo}@{ref}"' in readme
+    assert f"git tag {ref} && git push origin main {ref}" in readme, "Publishing pushes the tag Colab installs"
+    assert ".venv/bin/python tools/sync_notebooks.py" in readme and "CNN_LAYERS_DATA" in readme
+    assert "dist/standalone/" in readme and "File → Upload notebook" in readme
+
+
+def test_a_stale_link_is_caught(monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    assert stale_links(readme) == []
+    monkeypatch.setattr(sync_notebooks, "project", lambda: ("https://github.com/someone/else", "v9.9.9"))
+    kinds = {kind for kind, _ in stale_links(readme)}
+    assert kinds == {"Colab", "pip install", "nbgitpuller"}, kinds
+    notebook = (ROOT / "notebooks" / "zh" / NOTEBOOKS[0].name).read_text()
+    assert {kind for kind, _ in stale_links(notebook)} == {"Colab", "pip install"}
+    assert stale_links("see https://github.com/someone/else/blob/v9.9.9/README.md") == []
+    assert stale_links("see https://github.com/someone/else/blob/v0.1.0/README.md") == [
+        ("repository file", "https://github.com/someone/else/blob/v0.1.0/")]
