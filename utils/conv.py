@@ -115,6 +115,14 @@ CUSTOM = "custom (typed in)"
 WEIGHTS = [f"w{r}{c}" for r in range(3) for c in range(3)]
 
 
+def labels():
+    """What a learner reads for each option of the playground's menus (their values stay English), by value."""
+    return {"identity": tr("identity"), "blur": tr("blur"), "sharpen": tr("sharpen"), "sobel x": tr("sobel x"),
+            "sobel y": tr("sobel y"), "laplacian": tr("laplacian"), "emboss": tr("emboss"),
+            CUSTOM: tr("custom (typed in)"), "photo": tr("photo"), "upload": tr("upload"), "signed": tr("signed"),
+            "as image": tr("as image")}
+
+
 class KernelPlayground(LiveView):
     """A 3x3 kernel (a preset or typed in) slid over the photo or an upload: (H, W) image -> (H, W) map."""
 
@@ -125,15 +133,17 @@ class KernelPlayground(LiveView):
         self.feature_map = None
         self._preset = preset
         self._upload_problem = ""
+        label = labels()
         controls = {
-            "preset": widgets.Dropdown(options=[*KERNELS, CUSTOM], value=preset, description="preset"),
-            "image": widgets.Dropdown(options=["photo", "upload"], description="image"),
-            "show": widgets.Dropdown(options=["signed", "as image"], description="show"),
+            "preset": widgets.Dropdown(options=[(label[v], v) for v in [*KERNELS, CUSTOM]], value=preset,
+                                       description=tr("preset")),
+            "image": widgets.Dropdown(options=[(label[v], v) for v in ["photo", "upload"]], description=tr("image")),
+            "show": widgets.Dropdown(options=[(label[v], v) for v in ["signed", "as image"]], description=tr("show")),
         }
         for name, value in zip(WEIGHTS, np.ravel(KERNELS[preset])):
             controls[name] = widgets.BoundedFloatText(value=float(value), min=-10, max=10, step=0.5,
                                                       layout=widgets.Layout(width="90px"))
-        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload")
+        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description=tr("Upload"))
         super().__init__(controls)
         self.widget.children[0].children += (self.upload,)  # beside the preset: not a setting to sweep
         self.upload.observe(self._on_upload, names="value")
@@ -149,7 +159,8 @@ class KernelPlayground(LiveView):
         try:
             image = images.image_from_bytes(data, size=self.SIZE, gray=True, name=name)
         except (TypeError, ValueError) as error:  # every file that is no usable image (see image_from_bytes)
-            self._upload_problem = f"Could not use that file: {error}. Still showing the previous image."
+            self._upload_problem = tr("Could not use that file: {error}. Still showing the previous image.",
+                                      error=error)
         else:
             self.images["upload"] = image
             with self.hold():
@@ -175,17 +186,19 @@ class KernelPlayground(LiveView):
         if problem:
             raise SettingError(problem)
         if image not in self.images:
-            raise SettingError("No image uploaded yet: click Upload to choose a PNG or JPEG, or pick 'photo'.")
+            raise SettingError(tr("No image uploaded yet: click Upload to choose a PNG or JPEG, or pick 'photo'."))
         w = self._fill_weights(preset)
         if not torch.isfinite(w).all():
             bad = ", ".join(n for n, v in zip(WEIGHTS, w.flatten().tolist()) if v != v or abs(v) == float("inf"))
-            raise SettingError(f"The weight {bad} is not a number: type a number between -10 and 10 in its box.")
+            raise SettingError(tr("The weight {names} is not a number: type a number between -10 and 10 in its box.",
+                                  names=bad))
         self.feature_map = F.conv2d(self.images[image][None, None], w[None, None], padding=1)[0, 0]
         total, low, high = w.sum().item(), self.feature_map.min().item(), self.feature_map.max().item()
-        self.text = (f"The weights sum to <b>{total:.3g}</b>, so a flat patch of brightness b gives {total:.3g}·b. "
-                     f"Output values run from {low:.3g} to {high:.3g}; "
-                     + ("colours: red > 0 > blue, saturated for the strongest 1% of |values|."
-                        if show == "signed" else "shown clipped to [0, 1] like a photo."))
+        colours = tr("colours: red > 0 > blue, saturated for the strongest 1% of |values|.") if show == "signed" \
+            else tr("shown clipped to [0, 1] like a photo.")
+        self.text = tr("The weights sum to <b>{total:.3g}</b>, so a flat patch of brightness b gives {total:.3g}·b. "
+                       "Output values run from {low:.3g} to {high:.3g}; {colours}", total=total, low=low, high=high,
+                       colours=colours)
         size, top = "x".join(map(str, self.images[image].shape)), w.abs().max().item() or 1.0
         if show == "signed":  # saturated for the strongest 1%, so that faint edges show (as conv.stretch does)
             limit = torch.quantile(self.feature_map.abs().flatten(), 0.99).item() or 1.0
@@ -193,9 +206,9 @@ class KernelPlayground(LiveView):
         else:
             shown = draw.picture(self.feature_map.clamp(0, 1), "image", self.DISPLAY), None
         return [
-            Panel(f"{image} {size}", draw.picture(self.images[image], "image", self.DISPLAY)),
-            Panel("kernel 3x3", draw.picture(w, "signed", size=96, vmax=top), ("signed", -top, top)),
-            Panel(f"feature map {size} ({show})", *shown),
+            Panel(f"{labels()[image]} {size}", draw.picture(self.images[image], "image", self.DISPLAY)),
+            Panel(tr("kernel 3x3"), draw.picture(w, "signed", size=96, vmax=top), ("signed", -top, top)),
+            Panel(tr("feature map {size} ({show})", size=size, show=labels()[show]), *shown),
         ]
 
     def summary(self):
@@ -235,11 +248,11 @@ class ShapeCalculator(LiveView):
         slider = lambda description, value, low, high: widgets.IntSlider(
             value=value, min=low, max=high, description=description)
         controls = {
-            "n": slider("input size", 32, 1, 64), "k": slider("kernel", 5, 1, 11),
-            "padding": slider("padding", 0, 0, 5), "stride": slider("stride", 1, 1, 5),
-            "dilation": slider("dilation", 1, 1, 4), "c_in": slider("in chans", 3, 1, 16),
-            "c_out": slider("out chans", 6, 1, 32), "row": slider("output row", 0, 0, 0),
-            "col": slider("output col", 0, 0, 0),  # their max follows the output size
+            "n": slider(tr("input size"), 32, 1, 64), "k": slider(tr("kernel"), 5, 1, 11),
+            "padding": slider(tr("padding"), 0, 0, 5), "stride": slider(tr("stride"), 1, 1, 5),
+            "dilation": slider(tr("dilation"), 1, 1, 4), "c_in": slider(tr("in chans"), 3, 1, 16),
+            "c_out": slider(tr("out chans"), 6, 1, 32), "row": slider(tr("output row"), 0, 0, 0),
+            "col": slider(tr("output col"), 0, 0, 0),  # their max follows the output size
         }
         self.numbers = {}
         super().__init__(controls)
@@ -261,10 +274,11 @@ class ShapeCalculator(LiveView):
             shape, said = None, str(error).splitlines()[0]
         span, padded = dilation * (k - 1) + 1, n + 2 * padding
         if size <= 0 or shape is None:
-            raise SettingError(
-                f"Impossible: the kernel spans d·(k−1)+1 = {span} pixels but the padded input has only "
-                f"n+2p = {padded}. Make the input larger, the kernel or dilation smaller, or add padding."
-                + (f" (PyTorch says: {said})" if shape is None else ""))
+            problem = tr("Impossible: the kernel spans d·(k−1)+1 = {span} pixels but the padded input has only "
+                         "n+2p = {padded}. Make the input larger, the kernel or dilation smaller, or add padding.",
+                         span=span, padded=padded)
+            raise SettingError(problem if shape is not None else
+                               tr("{problem} (PyTorch says: {said})", problem=problem, said=said))
         row, col = self._follow_output(size)
         params = sum(p.numel() for p in conv.parameters())
         macs = size * size * c_out * c_in * k * k
@@ -278,18 +292,20 @@ class ShapeCalculator(LiveView):
 
     def _describe(self, n, k, p, s, d, c_in, c_out, size, shape, params, macs, read):
         """The numbers under the pictures, as HTML."""
-        agree = "✓ they agree" if shape == (c_out, size, size) else "✗ they DISAGREE"
+        agree = tr("✓ they agree") if shape == (c_out, size, size) else tr("✗ they DISAGREE")
         unread = [int(i) - p for i in np.flatnonzero(~read) if p <= i < p + n]
         line = f"nn.Conv2d({c_in}, {c_out}, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
         return "<br>".join([
-            f"<b>output size</b>: formula ⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = <b>{size}</b>; "
-            f"PyTorch's nn.Conv2d gives (N, {', '.join(map(str, shape))}): {agree}",
-            f"<b>parameters</b>: {c_out}·({c_in}·{k}·{k} + 1) = {params:,} · <b>multiply-adds</b> per image: "
-            f"{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}",
+            tr("<b>output size</b>: formula ⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = <b>{size}</b>; "
+               "PyTorch's nn.Conv2d gives (N, {shape}): {agree}", n=n, p=p, d=d, k=k, s=s, size=size,
+               shape=", ".join(map(str, shape)), agree=agree),
+            tr("<b>parameters</b>: {c_out}·({c_in}·{k}·{k} + 1) = {params:,} · <b>multiply-adds</b> per image: "
+               "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}", c_out=c_out, c_in=c_in, k=k, params=params,
+               size=size, macs=macs),
             f"<b>PyTorch</b>: <code>{html.escape(line)}</code>",
-            f"<b>input rows/cols never read</b>: {unread if unread else 'none'}",
-            "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding"
-            " · pink: read by no output pixel",
+            tr("<b>input rows/cols never read</b>: {unread}", unread=unread if unread else tr("none")),
+            tr("orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero "
+               "padding · pink: read by no output pixel"),
         ])
 
     def _input_panel(self, n, k, p, s, d, c_in, row, col, read, factor):
@@ -306,13 +322,14 @@ class ShapeCalculator(LiveView):
         big = _grid_picture(rgb, factor)
         span = d * (k - 1) + 1
         draw.draw_box(big, row * s, col * s, span, span, factor, color=BOX)
-        return Panel(f"input {c_in}x{n}x{n}, padded to {padded}x{padded}", big)
+        return Panel(tr("input {c_in}x{n}x{n}, padded to {padded}x{padded}", c_in=c_in, n=n, padded=padded), big)
 
     def _output_panel(self, size, c_out, row, col, factor):
         """The output as cells at the input's scale, the chosen pixel orange."""
         rgb = np.full((size, size, 3), OUT, np.uint8)
         rgb[row, col] = TAP
-        return Panel(f"output {c_out}x{size}x{size}, pixel ({row}, {col})", _grid_picture(rgb, factor))
+        return Panel(tr("output {c_out}x{size}x{size}, pixel ({row}, {col})", c_out=c_out, size=size, row=row,
+                        col=col), _grid_picture(rgb, factor))
 
 
 # ----------------------------------------------------------------------------------------------

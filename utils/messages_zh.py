@@ -149,6 +149,68 @@ ZH = {
     "then jump *= s.":
         "从 r = 1、jump = 1 开始；对每一层，先 r += d·(k−1)·jump（带空洞的卷积核跨越 d·(k−1)+1 个像素），"
         "再 jump *= s。",
+    "identity": "恒等",
+    "blur": "模糊",
+    "sharpen": "锐化",
+    "sobel x": "Sobel x",
+    "sobel y": "Sobel y",
+    "laplacian": "拉普拉斯",
+    "emboss": "浮雕",
+    "custom (typed in)": "自定义（手动输入）",
+    "photo": "照片",
+    "upload": "上传的图像",
+    "signed": "带正负号",
+    "as image": "当作图像",
+    "preset": "预设",
+    "image": "图像",
+    "show": "显示方式",
+    "Upload": "上传",
+    "Could not use that file: {error}. Still showing the previous image.":
+        "无法使用这个文件：{error}。仍显示之前的图像。",
+    "No image uploaded yet: click Upload to choose a PNG or JPEG, or pick 'photo'.":
+        "还没有上传图像：点击“上传”选择一张 PNG 或 JPEG 图像，或者选“照片”。",
+    "The weight {names} is not a number: type a number between -10 and 10 in its box.":
+        "权重 {names} 不是数：请在它的框里输入 -10 到 10 之间的数。",
+    "colours: red > 0 > blue, saturated for the strongest 1% of |values|.":
+        "颜色：红 > 0 > 蓝，|值| 最大的 1% 显示为最饱和的颜色。",
+    "shown clipped to [0, 1] like a photo.": "像照片一样截断到 [0, 1] 后显示。",
+    "The weights sum to <b>{total:.3g}</b>, so a flat patch of brightness b gives {total:.3g}·b. Output values run "
+    "from {low:.3g} to {high:.3g}; {colours}":
+        "权重之和为 <b>{total:.3g}</b>，所以亮度为 b 的平坦区域输出 {total:.3g}·b。"
+        "输出值从 {low:.3g} 到 {high:.3g}；{colours}",
+    "kernel 3x3": "卷积核 3x3",
+    "feature map {size} ({show})": "特征图 {size}（{show}）",
+    "input size": "输入大小",
+    "kernel": "卷积核",
+    "padding": "填充",
+    "stride": "步幅",
+    "dilation": "空洞",
+    "in chans": "输入通道",
+    "out chans": "输出通道",
+    "output row": "输出行",
+    "output col": "输出列",
+    "Impossible: the kernel spans d·(k−1)+1 = {span} pixels but the padded input has only n+2p = {padded}. Make the "
+    "input larger, the kernel or dilation smaller, or add padding.":
+        "不可能：卷积核跨越 d·(k−1)+1 = {span} 个像素，但填充后的输入只有 n+2p = {padded} 个。"
+        "请把输入调大、把卷积核或空洞调小，或者加上填充。",
+    "{problem} (PyTorch says: {said})": "{problem}（PyTorch 的报错：{said}）",
+    "✓ they agree": "✓ 两者一致",
+    "✗ they DISAGREE": "✗ 两者不一致",
+    "<b>output size</b>: formula ⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = <b>{size}</b>; PyTorch's nn.Conv2d "
+    "gives (N, {shape}): {agree}":
+        "<b>输出大小</b>：公式 ⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = <b>{size}</b>；"
+        "PyTorch 的 nn.Conv2d 给出 (N, {shape})：{agree}",
+    "<b>parameters</b>: {c_out}·({c_in}·{k}·{k} + 1) = {params:,} · <b>multiply-adds</b> per image: "
+    "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}":
+        "<b>参数</b>：{c_out}·({c_in}·{k}·{k} + 1) = {params:,} · 每张图像的<b>乘加次数</b>："
+        "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}",
+    "<b>input rows/cols never read</b>: {unread}": "<b>从未被读取的输入行/列</b>：{unread}",
+    "none": "无",
+    "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding · pink: "
+    "read by no output pixel":
+        "橙色：所选输出像素读取的输入位置 · 蓝框：它们的跨度 d·(k−1)+1 · 灰色：零填充 · 粉色：没有任何输出像素读取",
+    "input {c_in}x{n}x{n}, padded to {padded}x{padded}": "输入 {c_in}x{n}x{n}，填充后 {padded}x{padded}",
+    "output {c_out}x{size}x{size}, pixel ({row}, {col})": "输出 {c_out}x{size}x{size}，像素 ({row}, {col})",
     # pool.py
     "the image should be at least 3x3 for a 3x3 Sobel kernel, got {shape}":
         "对 3x3 的 Sobel 卷积核，图像至少应为 3x3，实际是 {shape}",
@@ -201,5 +263,102 @@ ZH = {
         "x[i*s:i*s+k, j*s:j*s+k] 的每个元素上。s < k 时窗口会重叠，s > k 时有些像素不在任何窗口里。",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
+    # net.py
+    "Net expects a batch of images of shape (N, 3, 32, 32), got {shape}":
+        "Net 需要一批形状为 (N, 3, 32, 32) 的图像，实际是 {shape}",
+    "airplane": "飞机",
+    "plane": "飞机",
+    "automobile": "汽车",
+    "car": "汽车",
+    "bird": "鸟",
+    "cat": "猫",
+    "deer": "鹿",
+    "dog": "狗",
+    "frog": "青蛙",
+    "horse": "马",
+    "ship": "船",
+    "truck": "卡车",
+    "disk": "圆盘",
+    "ring": "圆环",
+    "square": "正方形",
+    "triangle": "三角形",
+    "plus": "加号",
+    "cross": "叉号",
+    "h-stripes": "横条纹",
+    "v-stripes": "竖条纹",
+    "diagonal": "斜条纹",
+    "checker": "棋盘格",
+    # data.py
+    "offline shapes": "离线图形",
+    "Data({name!r}: {train:,} training and {test:,} test images of shape {shape}, {classes} classes)":
+        "Data({name!r}：{train:,} 张训练图像和 {test:,} 张测试图像，形状为 {shape}，共 {classes} 个类别)",
+    "expected a uint8 tensor of images (as stored in Data), got {got}":
+        "应为存放图像的 uint8 张量（和 Data 中存放的一样），实际是 {got}",
+    "total should be a positive int, got {total!r}": "total 应为正整数，实际是 {total!r}",
+    "{description}: {percent}% ({value:,}/{total:,} {unit})": "{description}：{percent}%（{value:,}/{total:,} {unit}）",
+    "count should be a positive int, got {count!r}": "count 应为正整数，实际是 {count!r}",
+    "Downloading CIFAR-10 ({size:.0f} MB)": "正在下载 CIFAR-10（{size:.0f} MB）",
+    "the download is truncated or corrupted ({size:,} bytes, MD5 mismatch)":
+        "下载的文件不完整或已损坏（{size:,} 字节，MD5 校验不符）",
+    "an SSL error ({error}). Your Python could not verify the server's certificate: update your certificates "
+    "(`pip install --upgrade certifi`; on macOS run 'Install Certificates.command' in the Python folder). "
+    "Never turn SSL checks off":
+        "SSL 错误（{error}）。你的 Python 无法验证服务器的证书：请更新证书（`pip install --upgrade certifi`；"
+        "在 macOS 上运行 Python 文件夹中的“Install Certificates.command”）。千万不要关闭 SSL 检查",
+    "the server answered HTTP {code} ({reason})": "服务器返回了 HTTP {code}（{reason}）",
+    "no network connection ({error})": "没有网络连接（{error}）",
+    "the files in {folder} are incomplete or corrupted": "{folder} 中的文件不完整或已损坏",
+    "{archive} was truncated or corrupted and has been removed": "{archive} 不完整或已损坏，已被删除",
+    "it is not in {root} and downloading was not allowed": "它不在 {root} 中，而且不允许下载",
+    "{problem}, and downloading a fresh copy failed: {reason}": "{problem}，而且重新下载失败了：{reason}",
+    "To use CIFAR-10, connect to the internet and run again with DATASET = 'auto' or 'cifar10' (170 MB, downloaded "
+    "once into {where}), or download {url} yourself and put it in {where}.":
+        "要使用 CIFAR-10，请连上互联网，并在 DATASET = 'auto' 或 'cifar10' 时重新运行（170 MB，只下载一次，"
+        "存入 {where}）；或者自己下载 {url}，放到 {where} 中。",
+    "dataset should be one of {datasets}, got {dataset!r}": "dataset 应为 {datasets} 之一，实际是 {dataset!r}",
+    "Dataset: CIFAR-10 from {root}: {data}": "数据集：来自 {root} 的 CIFAR-10：{data}",
+    "CIFAR-10 is not available: {error}. {how}": "无法使用 CIFAR-10：{error}。{how}",
+    "⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset.":
+        "⚠️ 无法使用 CIFAR-10：{error}。\n改用离线默认数据集。",
+    "You chose the offline default dataset (DATASET = 'offline').": "你选择了离线默认数据集（DATASET = 'offline'）。",
+    ", ": "、",  # between the names of a list of classes
+    "{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n  {how}":
+        "{why}\n数据集：{data}\n  由种子 {seed} 在这台计算机上生成，无需下载：{classes}。\n  {how}",
+    # train.py
+    "the loss diverged (it became {loss}) at step {step}": "损失在第 {step} 步发散了（变成了 {loss}）",
+    "{error} of epoch {epoch}: lower the learning rate (lr={lr})":
+        "{error}，这是第 {epoch} 轮：请调低学习率（lr={lr}）",
+    "epoch {epoch}/{epochs}: loss {loss:.3f}, training accuracy {train:.1%}, test accuracy {test:.1%} "
+    "({seconds:.1f} s of training)":
+        "第 {epoch}/{epochs} 轮：损失 {loss:.3f}，训练准确率 {train:.1%}，测试准确率 {test:.1%}"
+        "（已训练 {seconds:.1f} 秒）",
+    "{name} (the notebook's {upper}) should be a whole number of at least 1, got {value!r}":
+        "{name}（笔记本中的 {upper}）应为不小于 1 的整数，实际是 {value!r}",
+    "lr should be a positive number such as 0.006, got {lr!r}": "lr 应为正数，例如 0.006，实际是 {lr!r}",
+    "optimizer should be 'adam' or 'sgd', got {optimizer!r}": "optimizer 应为 'adam' 或 'sgd'，实际是 {optimizer!r}",
+    "device should be 'cpu', 'cuda' or 'mps', got {device!r}": "device 应为 'cpu'、'cuda' 或 'mps'，实际是 {device!r}",
+    "device {device!r} is not available on this computer: use 'cpu' (the parameter cell picks 'cuda' only when "
+    "torch.cuda.is_available())":
+        "这台计算机上没有设备 {device!r}：请用 'cpu'（参数单元格只在 torch.cuda.is_available() 为真时才选 'cuda'）",
+    "expected two (N,) tensors of class indices, got {predicted} and {labels}":
+        "应为两个存放类别编号、形状为 (N,) 的张量，实际是 {predicted} 和 {labels}",
+    "class indices should be in 0..{last}": "类别编号应在 0..{last} 之间",
+    "could not save the checkpoint to {path}: {kind}: {error}. Choose a folder you can write to":
+        "无法把检查点保存到 {path}：{kind}：{error}。请选一个你有写入权限的文件夹",
+    "no checkpoint at {path}: train and save_checkpoint first": "{path} 处没有检查点：请先训练，再调用 save_checkpoint",
+    "{path} is not a readable checkpoint: the file is empty, truncated or of another kind ({kind}). Save it again "
+    "with save_checkpoint":
+        "{path} 不是可读取的检查点：文件是空的、不完整，或者是别的类型（{kind}）。请用 save_checkpoint 重新保存",
+    "Training": "训练",
+    "batches": "个小批量",
+    "(epoch {epoch}/{epochs})": "（第 {epoch}/{epochs} 轮）",
+    "epoch": "轮（epoch）",
+    "loss (cross-entropy)": "损失（交叉熵）",
+    "training loss per batch": "每个小批量的训练损失",
+    "training batches": "训练小批量",
+    "test images": "测试图像",
+    "accuracy": "准确率",
+    "accuracy after each epoch": "每轮之后的准确率",
+    "Training progress and curves (run the notebook to see them live)": "训练进度和曲线（运行笔记本即可实时查看）",
 
 }
