@@ -22,6 +22,9 @@ from IPython.display import display
 from torchvision.datasets import CIFAR10
 from torchvision.datasets.utils import calculate_md5, extract_archive
 
+from .i18n import tr
+from .net import class_name
+
 DATASETS = ("auto", "cifar10", "offline")
 OFFLINE_NAME = "offline shapes"
 OFFLINE_CLASSES = ("disk", "ring", "square", "triangle", "plus", "cross",
@@ -42,8 +45,10 @@ class Data:
     test_labels: torch.Tensor
 
     def __repr__(self):
-        return (f"Data({self.name!r}: {len(self.train_labels):,} training and {len(self.test_labels):,} test images "
-                f"of shape {tuple(self.train_images.shape[1:])}, {len(self.classes)} classes)")
+        name = tr("offline shapes") if self.name == OFFLINE_NAME else self.name
+        return tr("Data({name!r}: {train:,} training and {test:,} test images of shape {shape}, {classes} classes)",
+                  name=name, train=len(self.train_labels), test=len(self.test_labels),
+                  shape=tuple(self.train_images.shape[1:]), classes=len(self.classes))
 
 
 class CifarUnavailable(RuntimeError):
@@ -54,7 +59,7 @@ def normalize(images):
     """(N, 3, H, W) uint8 in [0, 255] -> float32 in [-1, 1], as the tutorial's ToTensor + Normalize(0.5, 0.5)."""
     if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
         got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
-        raise TypeError(f"expected a uint8 tensor of images (as stored in Data), got {got}")
+        raise TypeError(tr("expected a uint8 tensor of images (as stored in Data), got {got}", got=got))
     return images.float().div_(127.5).sub_(1.0)
 
 
@@ -77,7 +82,7 @@ class Progress:
 
     def __init__(self, total, description, unit="", show=True):
         if not isinstance(total, int) or total < 1:
-            raise ValueError(f"total should be a positive int, got {total!r}")
+            raise ValueError(tr("total should be a positive int, got {total!r}", total=total))
         self.total, self.description, self.unit, self.show = total, description, unit, show
         self.value, self._shown = 0, -1
         self.bar = widgets.IntProgress(value=0, min=0, max=total)
@@ -97,7 +102,8 @@ class Progress:
         self.bar.value = self.value
         self.label.value = f"&nbsp;{self.value:,}/{self.total:,} {self.unit} {note}"
         if self.show and not self.live and (percent % 10 == 0):
-            print(f"{self.description}: {percent}% ({self.value:,}/{self.total:,} {self.unit})", flush=True)
+            print(tr("{description}: {percent}% ({value:,}/{total:,} {unit})", description=self.description,
+                     percent=percent, value=self.value, total=self.total, unit=self.unit), flush=True)
 
 
 # ---------------------------------------------------------------- the offline dataset
@@ -133,7 +139,7 @@ def make_shapes(count, seed=0, size=32):
     rotation, stripe period and pixel-noise jitter: not trivial, yet learnable to high accuracy in seconds.
     """
     if not isinstance(count, int) or count < 1:
-        raise ValueError(f"count should be a positive int, got {count!r}")
+        raise ValueError(tr("count should be a positive int, got {count!r}", count=count))
     g = torch.Generator().manual_seed(seed)
     labels = (torch.arange(count) % len(OFFLINE_CLASSES))[torch.randperm(count, generator=g)]
     background = torch.rand(count, 3, generator=g)
@@ -182,7 +188,8 @@ def _download(url, path, md5, timeout=DOWNLOAD_TIMEOUT):
     try:
         with urlopen(Request(url, headers={"User-Agent": "pytorch/vision"}), timeout=timeout) as response:
             megabytes = int(response.headers.get("Content-Length") or 0) / 2**20
-            progress = Progress(max(1, round(megabytes)), f"Downloading CIFAR-10 ({megabytes:.0f} MB)", unit="MB")
+            progress = Progress(max(1, round(megabytes)), tr("Downloading CIFAR-10 ({size:.0f} MB)", size=megabytes),
+                                unit="MB")
             done = 0
             with open(part, "wb") as file:
                 while chunk := response.read(2**20):
@@ -190,7 +197,7 @@ def _download(url, path, md5, timeout=DOWNLOAD_TIMEOUT):
                     done += len(chunk)
                     progress.update(round(done / 2**20))
         if calculate_md5(part) != md5:
-            raise RuntimeError(f"the download is truncated or corrupted ({done:,} bytes, MD5 mismatch)")
+            raise RuntimeError(tr("the download is truncated or corrupted ({size:,} bytes, MD5 mismatch)", size=done))
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)  # never leave a partial file behind
@@ -201,13 +208,13 @@ def _reason(error):
     text = str(getattr(error, "reason", error))
     if isinstance(error, ssl.SSLError) or isinstance(getattr(error, "reason", None), ssl.SSLError) \
             or "CERTIFICATE_VERIFY_FAILED" in text:
-        return (f"an SSL error ({text}). Your Python could not verify the server's certificate: update your "
-                "certificates (`pip install --upgrade certifi`; on macOS run 'Install Certificates.command' in the "
-                "Python folder). Never turn SSL checks off")
+        return tr("an SSL error ({error}). Your Python could not verify the server's certificate: update your "
+                  "certificates (`pip install --upgrade certifi`; on macOS run 'Install Certificates.command' in the "
+                  "Python folder). Never turn SSL checks off", error=text)
     if isinstance(error, urllib.error.HTTPError):
-        return f"the server answered HTTP {error.code} ({error.reason})"
+        return tr("the server answered HTTP {code} ({reason})", code=error.code, reason=error.reason)
     if isinstance(error, (urllib.error.URLError, TimeoutError, ConnectionError)):
-        return f"no network connection ({text})"
+        return tr("no network connection ({error})", error=text)
     return f"{type(error).__name__}: {error}"
 
 
@@ -219,14 +226,15 @@ def cifar10_data(root="data", download=True, timeout=DOWNLOAD_TIMEOUT):
         return _read_cifar10(root)
     except Exception:  # noqa: BLE001 - missing, or failing torchvision's MD5 checks: get a fresh copy below
         folder = root / CIFAR10.base_folder
-        problem = f"the files in {folder} are incomplete or corrupted" if folder.exists() else ""
+        problem = tr("the files in {folder} are incomplete or corrupted", folder=folder) if folder.exists() else ""
     try:
         if archive.exists() and calculate_md5(archive) != CIFAR10.tgz_md5:
             archive.unlink()  # a truncated or corrupted archive can never become good: remove it
-            problem = f"{archive} was truncated or corrupted and has been removed"
+            problem = tr("{archive} was truncated or corrupted and has been removed", archive=archive)
         if not archive.exists():
             if not download:
-                raise CifarUnavailable(problem or f"it is not in {root.resolve()} and downloading was not allowed")
+                raise CifarUnavailable(problem or tr("it is not in {root} and downloading was not allowed",
+                                                     root=root.resolve()))
             root.mkdir(parents=True, exist_ok=True)
             _download(CIFAR10.url, archive, CIFAR10.tgz_md5, timeout)
         extract_archive(str(archive), str(root))
@@ -237,33 +245,37 @@ def cifar10_data(root="data", download=True, timeout=DOWNLOAD_TIMEOUT):
         raise
     except Exception as error:  # noqa: BLE001 - every failure becomes a clear message
         reason = _reason(error)
-        message = f"{problem}, and downloading a fresh copy failed: {reason}" if problem else reason
+        message = tr("{problem}, and downloading a fresh copy failed: {reason}", problem=problem, reason=reason) \
+            if problem else reason
         raise CifarUnavailable(message) from error
 
 
 def how_to_get_cifar10(root="data"):
     """One sentence on getting CIFAR-10 by hand."""
     where = Path(root).resolve()
-    return (f"To use CIFAR-10, connect to the internet and run again with DATASET = 'auto' or 'cifar10' "
-            f"(170 MB, downloaded once into {where}), or download {CIFAR10.url} yourself and put it in {where}.")
+    return tr("To use CIFAR-10, connect to the internet and run again with DATASET = 'auto' or 'cifar10' (170 MB, "
+              "downloaded once into {where}), or download {url} yourself and put it in {where}.", where=where,
+              url=CIFAR10.url)
 
 
 def load_data(dataset="auto", root="data", seed=0):
     """Load the whole dataset once -> Data, announcing which one it is (and why, if it is the fallback)."""
     if dataset not in DATASETS:
-        raise ValueError(f"dataset should be one of {DATASETS}, got {dataset!r}")
+        raise ValueError(tr("dataset should be one of {datasets}, got {dataset!r}", datasets=DATASETS, dataset=dataset))
     if dataset != "offline":
         try:
             data = cifar10_data(root)
-            print(f"Dataset: CIFAR-10 from {Path(root).resolve()}: {data}")
+            print(tr("Dataset: CIFAR-10 from {root}: {data}", root=Path(root).resolve(), data=data))
             return data
         except CifarUnavailable as error:
             if dataset == "cifar10":
-                raise CifarUnavailable(f"CIFAR-10 is not available: {error}. {how_to_get_cifar10(root)}") from None
-            why = f"⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset."
+                raise CifarUnavailable(tr("CIFAR-10 is not available: {error}. {how}", error=error,
+                                          how=how_to_get_cifar10(root))) from None
+            why = tr("⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset.", error=error)
     else:
-        why = "You chose the offline default dataset (DATASET = 'offline')."
+        why = tr("You chose the offline default dataset (DATASET = 'offline').")
     data = offline_data(seed)
-    print(f"{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: "
-          f"{', '.join(data.classes)}.\n  {how_to_get_cifar10(root)}")
+    classes = tr(", ").join(class_name(name) for name in data.classes)  # a list: "、" between Chinese words
+    print(tr("{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n"
+             "  {how}", why=why, data=data, seed=seed, classes=classes, how=how_to_get_cifar10(root)))
     return data

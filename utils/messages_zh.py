@@ -261,6 +261,40 @@ ZH = {
     "Windows overlap when s < k, and some pixels are in no window when s > k.":
         "从与 x 形状相同的全零张量开始；对每个输出 (i, j)，把 grad_out[i, j] / (k*k) 加到 "
         "x[i*s:i*s+k, j*s:j*s+k] 的每个元素上。s < k 时窗口会重叠，s > k 时有些像素不在任何窗口里。",
+    "window": "窗口",
+    "max": "最大",
+    "avg": "平均",
+    "pooling": "汇聚",
+    "padding {p} is more than half the window ({k}): at most {most}, or a window could hold nothing but padding":
+        "填充 {p} 超过了窗口（{k}）的一半：最多只能是 {most}，否则一个窗口里可能只有填充",
+    "the window ({k}x{k}) is larger than the padded map ({h}x{w})": "窗口（{k}x{k}）比填充后的图（{h}x{w}）还大",
+    "feature map {h}x{w}": "特征图 {h}x{w}",
+    "pooled output {h}x{w}": "汇聚输出 {h}x{w}",
+    "max pooling": "最大汇聚",
+    "avg pooling": "平均汇聚",
+    "{kind}: {oh}x{ow} = {m} outputs from {h}x{w} = {n} inputs ({share:.0%}).":
+        "{kind}：{oh}x{ow} = {m} 个输出，来自 {h}x{w} = {n} 个输入（{share:.0%}）。",
+    "Grey border: padding, filled with -inf.": "灰色边框：填充，填入的是 -inf。",
+    "Grey border: padding, filled with 0 (counted in the mean).": "灰色边框：填充，填入的是 0（计入平均值）。",
+    "stride {s} > window {k}": "步幅 {s} > 窗口 {k}",
+    "the last rows or columns do not fill a window": "最后几行或几列填不满一个窗口",
+    "{count} pixels (dimmed) are in no window: {why}.": "{count} 个像素（变暗的）不在任何窗口里：{why}。",
+    "<span style='color:rgb{color}'>Red</span>: the {count} winning pixels, the only ones to receive gradient "
+    "({share:.0%} of the inputs).":
+        "<span style='color:rgb{color}'>红色</span>：{count} 个获胜像素，只有它们得到梯度（占输入的 {share:.0%}）。",
+    "Every pixel in a window gets 1/{count} of its gradient.": "窗口里的每个像素得到该窗口梯度的 1/{count}。",
+    "White and magenta: the first two windows and their outputs.": "白色和品红色：前两个窗口及其输出。",
+    "shift (px)": "平移（像素）",
+    "Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same position): "
+    "{pooled:.0%} of the pooled outputs, {pixels:.0%} of the feature map's pixels.":
+        "向右平移 {shift} 像素，{window}x{window} 最大汇聚。不变的（在同一位置上完全相等）："
+        "汇聚输出的 {pooled:.0%}，特征图像素的 {pixels:.0%}。",
+    "feature map": "特征图",
+    "shifted right": "向右平移后",
+    "changed pixels (red)": "变化的像素（红色）",
+    "max pooled": "最大汇聚后",
+    "pooled after the shift": "平移后再汇聚",
+    "changed outputs (red)": "变化的输出（红色）",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
     # net.py

@@ -4,6 +4,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .i18n import tr
+
 
 class Net(nn.Module):
     """(N, 3, 32, 32) images -> (N, 10) class scores (logits)."""
@@ -19,10 +21,24 @@ class Net(nn.Module):
 
     def forward(self, x):
         if x.dim() != 4 or tuple(x.shape[1:]) != (3, 32, 32):
-            raise ValueError(f"Net expects a batch of images of shape (N, 3, 32, 32), got {tuple(x.shape)}")
+            raise ValueError(tr("Net expects a batch of images of shape (N, 3, 32, 32), got {shape}",
+                                shape=tuple(x.shape)))
         x = self.pool(F.relu(self.conv1(x)))  # 6x14x14
         x = self.pool(F.relu(self.conv2(x)))  # 16x5x5
         x = torch.flatten(x, 1)  # 400
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
         return self.fc3(x)
+
+
+def class_name(name):
+    """A class's English name (the data's identity: CIFAR-10's, fc.CLASSES', the offline shapes') -> the name shown."""
+    names = {
+        "airplane": tr("airplane"), "plane": tr("plane"), "automobile": tr("automobile"), "car": tr("car"),
+        "bird": tr("bird"), "cat": tr("cat"), "deer": tr("deer"), "dog": tr("dog"), "frog": tr("frog"),
+        "horse": tr("horse"), "ship": tr("ship"), "truck": tr("truck"),
+        "disk": tr("disk"), "ring": tr("ring"), "square": tr("square"), "triangle": tr("triangle"),
+        "plus": tr("plus"), "cross": tr("cross"), "h-stripes": tr("h-stripes"), "v-stripes": tr("v-stripes"),
+        "diagonal": tr("diagonal"), "checker": tr("checker"),
+    }
+    return names.get(name, name)

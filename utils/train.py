@@ -20,6 +20,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from .data import Progress, in_notebook, normalize
+from .i18n import tr
 
 
 @dataclass
@@ -44,7 +45,8 @@ def train_epoch(net, images, labels, optimizer, schedule, batch_size, generator,
         loss = F.cross_entropy(logits, labels[batch])
         losses.append(loss.item())
         if not math.isfinite(losses[-1]):
-            raise FloatingPointError(f"the loss diverged (it became {losses[-1]}) at step {len(losses)}")
+            raise FloatingPointError(tr("the loss diverged (it became {loss}) at step {step}", loss=losses[-1],
+                                        step=len(losses)))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -88,15 +90,17 @@ def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, s
             losses, train_accuracy = train_epoch(net, images, labels, optimizer, schedule, batch_size, generator,
                                                  on_batch)
         except FloatingPointError as error:
-            raise FloatingPointError(f"{error} of epoch {epoch + 1}: lower the learning rate (lr={lr})") from None
+            raise FloatingPointError(tr("{error} of epoch {epoch}: lower the learning rate (lr={lr})", error=error,
+                                        epoch=epoch + 1, lr=lr)) from None
         history.seconds.append((history.seconds[-1] if history.seconds else 0) + time.perf_counter() - start)
         history.batch_loss += losses
         history.train_accuracy.append(train_accuracy)
         history.test_accuracy.append(accuracy(net, data.test_images, data.test_labels))
         if show:
-            print(f"epoch {epoch + 1}/{epochs}: loss {sum(losses) / len(losses):.3f}, "
-                  f"training accuracy {history.train_accuracy[-1]:.1%}, test accuracy {history.test_accuracy[-1]:.1%} "
-                  f"({history.seconds[-1]:.1f} s of training)", flush=True)
+            print(tr("epoch {epoch}/{epochs}: loss {loss:.3f}, training accuracy {train:.1%}, test accuracy "
+                     "{test:.1%} ({seconds:.1f} s of training)", epoch=epoch + 1, epochs=epochs,
+                     loss=sum(losses) / len(losses), train=history.train_accuracy[-1],
+                     test=history.test_accuracy[-1], seconds=history.seconds[-1]), flush=True)
             monitor.epoch(history)
     if monitor:
         monitor.close()
@@ -107,22 +111,22 @@ def check_settings(epochs, batch_size, lr, device, optimizer):
     """Refuse impossible training settings, naming the setting, the value and what is allowed -> the torch.device."""
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} (the notebook's {name.upper()}) should be a whole number of at least 1, "
-                             f"got {value!r}")
+            raise ValueError(tr("{name} (the notebook's {upper}) should be a whole number of at least 1, got "
+                                "{value!r}", name=name, upper=name.upper(), value=value))
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
-        raise ValueError(f"lr should be a positive number such as 0.006, got {lr!r}")
+        raise ValueError(tr("lr should be a positive number such as 0.006, got {lr!r}", lr=lr))
     if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer should be 'adam' or 'sgd', got {optimizer!r}")
+        raise ValueError(tr("optimizer should be 'adam' or 'sgd', got {optimizer!r}", optimizer=optimizer))
     try:
         device = torch.device(device)
     except (RuntimeError, TypeError):
-        raise ValueError(f"device should be 'cpu', 'cuda' or 'mps', got {device!r}") from None
+        raise ValueError(tr("device should be 'cpu', 'cuda' or 'mps', got {device!r}", device=device)) from None
     available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
     if device.type not in available:
-        raise ValueError(f"device should be 'cpu', 'cuda' or 'mps', got {str(device)!r}")
+        raise ValueError(tr("device should be 'cpu', 'cuda' or 'mps', got {device!r}", device=str(device)))
     if not available[device.type]:
-        raise ValueError(f"device {str(device)!r} is not available on this computer: use 'cpu' (the parameter "
-                         f"cell picks 'cuda' only when torch.cuda.is_available())")
+        raise ValueError(tr("device {device!r} is not available on this computer: use 'cpu' (the parameter cell "
+                            "picks 'cuda' only when torch.cuda.is_available())", device=str(device)))
     return device
 
 
@@ -143,10 +147,10 @@ def accuracy(net, images, labels):
 def confusion_matrix(predicted, labels, classes):
     """(N,) predicted and (N,) true class indices -> (classes, classes) counts; row = true class, column = predicted."""
     if predicted.shape != labels.shape or predicted.dim() != 1:
-        raise ValueError(f"expected two (N,) tensors of class indices, got {tuple(predicted.shape)} and "
-                         f"{tuple(labels.shape)}")
+        raise ValueError(tr("expected two (N,) tensors of class indices, got {predicted} and {labels}",
+                            predicted=tuple(predicted.shape), labels=tuple(labels.shape)))
     if len(labels) and (min(predicted.min(), labels.min()) < 0 or max(predicted.max(), labels.max()) >= classes):
-        raise ValueError(f"class indices should be in 0..{classes - 1}")
+        raise ValueError(tr("class indices should be in 0..{last}", last=classes - 1))
     return torch.bincount(labels * classes + predicted, minlength=classes * classes).view(classes, classes)
 
 
@@ -162,21 +166,22 @@ def save_checkpoint(net, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save(net.state_dict(), path)
     except (OSError, RuntimeError) as error:
-        raise OSError(f"could not save the checkpoint to {path.resolve()}: {type(error).__name__}: "
-                      f"{str(error).splitlines()[0]}. Choose a folder you can write to") from None
+        raise OSError(tr("could not save the checkpoint to {path}: {kind}: {error}. Choose a folder you can write to",
+                         path=path.resolve(), kind=type(error).__name__, error=str(error).splitlines()[0])) from None
 
 
 def load_checkpoint(net, path):
     """Load weights saved by save_checkpoint into net (tensors only: weights_only=True) -> net."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path.resolve()}: train and save_checkpoint first")
+        raise FileNotFoundError(tr("no checkpoint at {path}: train and save_checkpoint first", path=path.resolve()))
     device = next(net.parameters()).device
     try:
         weights = torch.load(path, map_location=device, weights_only=True)
     except (EOFError, OSError, RuntimeError) as error:  # an UnpicklingError (not only tensors) says why itself
-        raise ValueError(f"{path.resolve()} is not a readable checkpoint: the file is empty, truncated or of another "
-                         f"kind ({type(error).__name__}). Save it again with save_checkpoint") from None
+        raise ValueError(tr("{path} is not a readable checkpoint: the file is empty, truncated or of another kind "
+                            "({kind}). Save it again with save_checkpoint", path=path.resolve(),
+                            kind=type(error).__name__)) from None
     net.load_state_dict(weights)
     return net
 
@@ -186,7 +191,7 @@ class Monitor:
 
     def __init__(self, epochs, steps_per_epoch):
         self.epochs, self.steps = epochs, steps_per_epoch
-        self.progress = Progress(epochs * steps_per_epoch, "Training", unit="batches", show=False)
+        self.progress = Progress(epochs * steps_per_epoch, tr("Training"), unit=tr("batches"), show=False)
         self.figure = Figure(figsize=(9, 3), dpi=80)
         self.loss_axes, self.accuracy_axes = self.figure.subplots(1, 2)
         self.image = widgets.Image(format="png")
@@ -197,7 +202,8 @@ class Monitor:
 
     def batch(self, step):
         """Move the progress bar to `step` batches done."""
-        self.progress.update(step, f"(epoch {min(self.epochs, 1 + (step - 1) // self.steps)}/{self.epochs})")
+        self.progress.update(step, tr("(epoch {epoch}/{epochs})", epoch=min(self.epochs, 1 + (step - 1) // self.steps),
+                                      epochs=self.epochs))
 
     def epoch(self, history):
         """Redraw the curves from history."""
@@ -206,11 +212,12 @@ class Monitor:
         accuracy.clear()
         x = [(i + 1) / self.steps for i in range(len(history.batch_loss))]
         loss.plot(x, history.batch_loss, lw=0.8, color="tab:blue")
-        loss.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="training loss per batch", xlim=(0, self.epochs))
+        loss.set(xlabel=tr("epoch"), ylabel=tr("loss (cross-entropy)"), title=tr("training loss per batch"),
+                 xlim=(0, self.epochs))
         epochs = range(1, len(history.test_accuracy) + 1)
-        accuracy.plot(epochs, history.train_accuracy, "o-", label="training batches")
-        accuracy.plot(epochs, history.test_accuracy, "s-", label="test images")
-        accuracy.set(xlabel="epoch", ylabel="accuracy", title="accuracy after each epoch",
+        accuracy.plot(epochs, history.train_accuracy, "o-", label=tr("training batches"))
+        accuracy.plot(epochs, history.test_accuracy, "s-", label=tr("test images"))
+        accuracy.set(xlabel=tr("epoch"), ylabel=tr("accuracy"), title=tr("accuracy after each epoch"),
                      xlim=(0.5, self.epochs + 0.5), ylim=(0, 1.02), xticks=range(1, self.epochs + 1))
         accuracy.legend(loc="lower right")
         self.figure.tight_layout()
@@ -227,7 +234,7 @@ class Monitor:
         bundle = {
             "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
                                                          "model_id": self.widget.model_id},
-            "text/plain": "Training progress and curves (run the notebook to see them live)",
+            "text/plain": tr("Training progress and curves (run the notebook to see them live)"),
         }
         if self.image.value:
             bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
