@@ -97,19 +97,21 @@ class PoolingExplorer(LiveView):
         self.vmax = float(feature_map.max())
         self.rgb = draw.colorize(feature_map, "activation", vmin=0, vmax=self.vmax)
         super().__init__({
-            "window": widgets.IntSlider(value=2, min=1, max=6, description="window"),
-            "stride": widgets.IntSlider(value=2, min=1, max=6, description="stride"),
-            "padding": widgets.IntSlider(value=0, min=0, max=self.MAX_PADDING, description="padding"),
-            "mode": widgets.ToggleButtons(options=["max", "avg"], value="max", description="pooling"),
+            "window": widgets.IntSlider(value=2, min=1, max=6, description=tr("window")),
+            "stride": widgets.IntSlider(value=2, min=1, max=6, description=tr("stride")),
+            "padding": widgets.IntSlider(value=0, min=0, max=self.MAX_PADDING, description=tr("padding")),
+            "mode": widgets.ToggleButtons(options=[(tr("max"), "max"), (tr("avg"), "avg")], value="max",
+                                          description=tr("pooling")),
         })
 
     def compute(self, window, stride, padding, mode):
         (h, w), k, s, p = self.map.shape, window, stride, padding
         if p > k // 2:
-            raise SettingError(f"padding {p} is more than half the window ({k}): at most {k // 2}, "
-                               "or a window could hold nothing but padding")
+            raise SettingError(tr("padding {p} is more than half the window ({k}): at most {most}, or a window "
+                                  "could hold nothing but padding", p=p, k=k, most=k // 2))
         if k > min(h, w) + 2 * p:
-            raise SettingError(f"the window ({k}x{k}) is larger than the padded map ({h + 2 * p}x{w + 2 * p})")
+            raise SettingError(tr("the window ({k}x{k}) is larger than the padded map ({h}x{w})", k=k, h=h + 2 * p,
+                                  w=w + 2 * p))
         x = self.map[None, None]
         if mode == "max":
             out, index = F.max_pool2d(x, k, s, p, return_indices=True)
@@ -132,25 +134,30 @@ class PoolingExplorer(LiveView):
             draw.draw_box(pooled, 0, i, 1, 1, factor, color)
         self.text = self.describe(mode, k, s, p, (h, w), (oh, ow), seen, winners)
         legend = ("activation", 0, self.vmax)
-        return [Panel(f"feature map {h}x{w}", picture, legend), Panel(f"pooled output {oh}x{ow}", pooled, legend)]
+        return [Panel(tr("feature map {h}x{w}", h=h, w=w), picture, legend),
+                Panel(tr("pooled output {h}x{w}", h=oh, w=ow), pooled, legend)]
 
     @staticmethod
     def describe(mode, k, s, p, size, out_size, seen, winners):
         """One line of HTML about the current setting: sizes, skipped pixels, where the gradient goes."""
         n, m = size[0] * size[1], out_size[0] * out_size[1]
-        parts = [f"{mode} pooling: {out_size[0]}x{out_size[1]} = {m} outputs from {size[0]}x{size[1]} = {n} inputs "
-                 f"({m / n:.0%})."]
+        kind = tr("max pooling") if mode == "max" else tr("avg pooling")
+        parts = [tr("{kind}: {oh}x{ow} = {m} outputs from {h}x{w} = {n} inputs ({share:.0%}).", kind=kind,
+                    oh=out_size[0], ow=out_size[1], m=m, h=size[0], w=size[1], n=n, share=m / n)]
         if p:
-            parts.append(f"Grey border: padding, filled with {'-inf' if mode == 'max' else '0 (counted in the mean)'}.")
+            parts.append(tr("Grey border: padding, filled with -inf.") if mode == "max" else
+                         tr("Grey border: padding, filled with 0 (counted in the mean)."))
         if not seen.all():
-            why = f"stride {s} > window {k}" if s > k else "the last rows or columns do not fill a window"
-            parts.append(f"{int((~seen).sum())} pixels (dimmed) are in no window: {why}.")
+            why = tr("stride {s} > window {k}", s=s, k=k) if s > k else \
+                tr("the last rows or columns do not fill a window")
+            parts.append(tr("{count} pixels (dimmed) are in no window: {why}.", count=int((~seen).sum()), why=why))
         if winners is not None:
-            parts.append(f"<span style='color:rgb{WINNER}'>Red</span>: the {int(winners.sum())} winning pixels, "
-                         f"the only ones to receive gradient ({winners.sum() / n:.0%} of the inputs).")
+            parts.append(tr("<span style='color:rgb{color}'>Red</span>: the {count} winning pixels, the only ones to "
+                            "receive gradient ({share:.0%} of the inputs).", color=WINNER, count=int(winners.sum()),
+                            share=winners.sum() / n))
         else:
-            parts.append(f"Every pixel in a window gets 1/{k * k} of its gradient.")
-        parts.append("White and magenta: the first two windows and their outputs.")
+            parts.append(tr("Every pixel in a window gets 1/{count} of its gradient.", count=k * k))
+        parts.append(tr("White and magenta: the first two windows and their outputs."))
         return " ".join(parts)
 
 
@@ -163,8 +170,8 @@ class ShiftExplorer(LiveView):
         self.map = edge_map(48)
         self.vmax = float(self.map.max())
         super().__init__({
-            "shift": widgets.IntSlider(value=1, min=0, max=self.MAX_SHIFT, description="shift (px)"),
-            "window": widgets.IntSlider(value=2, min=2, max=4, description="window"),
+            "shift": widgets.IntSlider(value=1, min=0, max=self.MAX_SHIFT, description=tr("shift (px)")),
+            "window": widgets.IntSlider(value=2, min=2, max=4, description=tr("window")),
         }, columns=3)
 
     def crop(self, shift):
@@ -180,15 +187,16 @@ class ShiftExplorer(LiveView):
         drawn = [draw.upscale(draw.colorize(m, "activation", vmin=0, vmax=self.vmax), factor)
                  for m in (before, after, *pooled)]
         legend = ("activation", 0, self.vmax)
-        self.text = (f"Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same "
-                     f"position): {same_pool:.0%} of the pooled outputs, {same_map:.0%} of the feature map's pixels.")
+        self.text = tr("Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same "
+                       "position): {pooled:.0%} of the pooled outputs, {pixels:.0%} of the feature map's pixels.",
+                       shift=shift, window=window, pooled=same_pool, pixels=same_map)
         return [
-            Panel("feature map", drawn[0], legend),
-            Panel("shifted right", drawn[1], legend),
-            Panel("changed pixels (red)", changes(before, after, factor)),
-            Panel("max pooled", drawn[2], legend),
-            Panel("pooled after the shift", drawn[3], legend),
-            Panel("changed outputs (red)", changes(*pooled, factor)),
+            Panel(tr("feature map"), drawn[0], legend),
+            Panel(tr("shifted right"), drawn[1], legend),
+            Panel(tr("changed pixels (red)"), changes(before, after, factor)),
+            Panel(tr("max pooled"), drawn[2], legend),
+            Panel(tr("pooled after the shift"), drawn[3], legend),
+            Panel(tr("changed outputs (red)"), changes(*pooled, factor)),
         ]
 
 
