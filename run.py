@@ -4,11 +4,13 @@
     python3 run.py lab zh  the same in Chinese: notebooks/zh/01 and JupyterLab's own menus in Chinese
     python3 run.py test    set up (first time only) and run every test
     python3 run.py class   set up (first time only) and serve the widget dashboard, without code (Voila)
-    python3 run.py build   write the class's copies: dist/student/ (no solutions) and dist/teacher/
+    python3 run.py build   write what a class hands out: dist/student/ (no solutions), dist/teacher/,
+                           dist/standalone/ (single-file notebooks), dist/site/ (website, PDF handouts)
 
 Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
 command adds the maintainers' tools (requirements-dev.txt) and an overlay with ipywidgets 7.7.1,
-the version Colab ships, to run the widget and utils tests a second time against it.
+the version Colab ships, to run the widget and utils tests a second time against it, and
+.venv-colab (tools/colab_env.py: Colab's ipykernel and ipywidgets, no `utils`) for the standalone notebooks.
 Extra arguments go on to the program each command starts: to JupyterLab
 (`python3 run.py lab --port 9999 --no-browser`) and to pytest (`python3 run.py test -k pooling`).
 """
@@ -107,6 +109,7 @@ def build(steps):
 def test(pytest_args):
     install("requirements-dev.txt")
     install_ipywidgets7()
+    run(tool("python"), "tools/colab_env.py")  # .venv-colab, where the standalone notebooks run as on Colab
     run(tool("python"), "-m", "pytest", *pytest_args)
     print("\nThe widget and utils tests again, with ipywidgets 7.7.1 as on Colab:", flush=True)
     env = dict(os.environ, PYTHONPATH=str(IPYWIDGETS7), EXPECT_IPYWIDGETS=IPYWIDGETS7_PACKAGES[0].split("==")[1])

@@ -57,9 +57,10 @@ def test_build_runs_the_steps_asked_for(started):
     assert started[0][1:] == ["tools/build.py", "copies"]
 
 
-def test_test_passes_extra_arguments_on_to_pytest(started):
+def test_test_makes_the_colab_like_environment_then_passes_extra_arguments_on_to_pytest(started):
     run.main(["test", "-k", "pooling"])
-    assert started[0][1:3] == ["-m", "pytest"] and started[0][3:] == ["-k", "pooling"], started[0]
+    assert started[0][1:] == ["tools/colab_env.py"] and (ROOT / started[0][1]).exists()
+    assert started[1][1:3] == ["-m", "pytest"] and started[1][3:] == ["-k", "pooling"], started[1]
 
 
 @pytest.mark.parametrize("argv", [[], ["labb"], ["--port", "9999"]])

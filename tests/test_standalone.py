@@ -251,3 +251,14 @@ def test_colab_like_standalone_notebook_runs_alone(colab_python, built, source, 
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout
     assert len(unpacked(tmpdir)) == 1, "the kernel had no `utils` of its own: the notebook unpacked its helpers"
+
+
+def test_python3_run_py_build_writes_them_to_dist_standalone(tmp_path, capsys):
+    import build
+
+    assert list(build.STEPS)[:2] == ["copies", "standalone"], "`python3 run.py build` runs every step"
+    build.STEPS["standalone"](tmp_path / "dist")
+    for target in standalone.write_all(tmp_path / "direct"):
+        written = tmp_path / "dist" / "standalone" / target.relative_to(tmp_path / "direct")
+        assert written.read_bytes() == target.read_bytes(), written
+    assert f"standalone/zh/{SOURCES[-1].name}: " in capsys.readouterr().out, "each file is listed with its size"

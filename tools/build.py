@@ -1,11 +1,13 @@
 """Build what a class hands out, into dist/: `python tools/build.py [step ...]` (or `python3 run.py build`).
 
-    copies   dist/teacher/ (everything) and dist/student/ (no solutions, no speaker notes), each laid
-             out like the project (notebooks/, utils/, README.md, pyproject.toml, requirements.txt)
-             so `utils` imports, `pip install -r requirements.txt` and the notebooks' links work there.
-    site     every notebook of both editions executed once (dist/executed/), rendered as a website
-             that works offline from disk: dist/site/index.html (tools/website.py)
-    pdf      one PDF handout per notebook, printed from its site page by Chromium: dist/site/pdf/
+    copies      dist/teacher/ (everything) and dist/student/ (no solutions, no speaker notes), each laid
+                out like the project (notebooks/, utils/, README.md, pyproject.toml, requirements.txt)
+                so `utils` imports, `pip install -r requirements.txt` and the notebooks' links work there.
+    standalone  dist/standalone/NN_*.ipynb (and zh/): single-file notebooks carrying `utils` in their
+                setup cell, each under 1 MB, for a lone upload to Colab or Kaggle (tools/standalone.py)
+    site        every notebook of both editions executed once (dist/executed/), rendered as a website
+                that works offline from disk: dist/site/index.html (tools/website.py)
+    pdf         one PDF handout per notebook, printed from its site page by Chromium: dist/site/pdf/
 
 Without arguments every step runs, in order. A new step (a static site, PDFs, ...) is a function
 taking the dist folder, added to STEPS.
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 
 import classroom
+import standalone
 import sync_notebooks
 import website
 
@@ -45,13 +48,19 @@ def copies(dist):
     edition(dist / "student", classroom.student_cells)
 
 
+def single_files(dist):
+    """dist/standalone: one single-file notebook per notebook of both editions, with its size."""
+    for path in standalone.write_all(dist / "standalone"):
+        print(f"  {path.relative_to(dist)}: {path.stat().st_size:,} bytes")
+
+
 def site(dist):
     """dist/executed: every notebook run once; dist/site: their pages (the pdf step prints them)."""
     website.execute_all(dist)
     website.write_site(dist)
 
 
-STEPS = {"copies": copies, "site": site, "pdf": website.write_pdfs}
+STEPS = {"copies": copies, "standalone": single_files, "site": site, "pdf": website.write_pdfs}
 
 
 def main(names):
