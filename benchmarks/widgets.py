@@ -1,6 +1,6 @@
 """Kernel-side update time of every widget, beside the same view redrawn with `interact` + inline matplotlib.
 
-    .venv/bin/python benchmarks/widgets.py
+    .venv/bin/python benchmarks/widgets.py              # normal scale, then the presenter scale
 
 For each widget: p50 and p95 of `view.update(...)` over a sweep of its settings (compute, colour,
 PNG-encode, hand the bytes to ipywidgets), and p50 of the same pictures drawn the `interact` way:
@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
-from utils import conv, fc, lenet, pool  # noqa: E402
+from utils import conv, draw, fc, lenet, pool  # noqa: E402
 from utils.view import sweep  # noqa: E402
 
 # One line per widget: (name, a function that builds it). Add new widgets here.
@@ -44,10 +44,10 @@ def timed(function, *args, **kwargs):
 
 def inline_redraw(view, settings):
     """The same pictures the `interact` way: a new figure per change, rendered to PNG like %matplotlib inline."""
-    panels = view.compute(**settings)
+    panels = view.compute(**{**view.settings(), **settings})
     fig, axes = plt.subplots(1, len(panels), figsize=(3 * len(panels), 3), squeeze=False)
     for ax, panel in zip(axes.flat, panels):
-        ax.imshow(panel.rgb, interpolation="nearest")
+        ax.imshow(panel.shown(), interpolation="nearest")
         ax.set_title(panel.title)
         ax.axis("off")
     print_figure(fig, "png", bbox_inches="tight")
@@ -69,6 +69,9 @@ def measure(name, make, rounds=3):
 
 
 if __name__ == "__main__":
-    print(f"{'widget':<28} {'p50 ms':>7} {'p95 ms':>7} {'inline ms':>9} {'ratio':>8}")
-    for name, make in VIEWS:
-        measure(name, make)
+    for presenter in (False, True):
+        draw.presenter(presenter)
+        print(f"\n{'presenter scale' if presenter else 'normal scale'}")
+        print(f"{'widget':<28} {'p50 ms':>7} {'p95 ms':>7} {'inline ms':>9} {'ratio':>8}")
+        for name, make in VIEWS:
+            measure(name, make)

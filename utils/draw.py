@@ -149,6 +149,7 @@ def font(size):
     return ImageFont.truetype(str(FONT), size)
 
 
+@lru_cache(maxsize=4096)
 def text_width(text, size=None):
     """Width in pixels of `text` in the series' font at `size` (default: the current text size)."""
     return round(font(size or text_px()).getlength(text))
@@ -178,6 +179,7 @@ def number(value):
     return f"{value:.3g}".replace("-", "−")
 
 
+@lru_cache(maxsize=256)
 def legend(style, low, high, width):
     """The colour scale of `style` ("signed" or "activation") from low to high: an (h, w, 3) strip, labelled.
 
@@ -198,7 +200,7 @@ def legend(style, low, high, width):
 
 def keyed(rgb, style, low, high):
     """(H, W, 3) picture of values in `style` -> the same with its colour legend under it (low ... high)."""
-    strip = legend(style, low, high, rgb.shape[1])
+    strip = legend(style, float(low), float(high), rgb.shape[1])
     return np.concatenate([widened(rgb, strip.shape[1]), strip])
 
 

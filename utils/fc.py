@@ -1,6 +1,7 @@
 """Notebook 03 (fully connected layer · 全连接层): shapes down to flatten, its widgets and its exercise checks."""
 
 import html
+from functools import lru_cache
 
 import ipywidgets as widgets
 import matplotlib
@@ -11,8 +12,9 @@ from PIL import Image, ImageDraw
 
 from . import draw
 from .checks import check_cases, check_choice, check_prediction, what
+from .i18n import tr
 from .images import check_image, load_photo
-from .net import Net
+from .net import Net, class_name
 from .view import LiveView, Panel, SettingError
 
 CLASSES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")  # CIFAR-10's order
@@ -23,9 +25,10 @@ _RGB = np.array([(230, 90, 90), (90, 180, 90), (90, 130, 230)], np.uint8)
 def _whole(name, value):
     """`value` as a whole number >= 1, or a clear error."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} should be a whole number, got {type(value).__name__} {value!r}")
+        raise TypeError(tr("{name} should be a whole number, got {kind} {value!r}", name=name,
+                           kind=type(value).__name__, value=value))
     if value < 1:
-        raise ValueError(f"{name} should be at least 1, got {value}")
+        raise ValueError(tr("{name} should be at least 1, got {value}", name=name, value=value))
     return int(value)
 
 
@@ -44,6 +47,13 @@ def sample_images():
     photo = square_photo(32)
     noise = [torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(seed)) for seed in (0, 1)]
     return {"photo": photo, "photo, mirrored": photo.flip(-1), "noise (seed 0)": noise[0], "noise (seed 1)": noise[1]}
+
+
+def image_label(name):
+    """A sample image's name as the learner reads it (the English name stays the view's value)."""
+    labels = {"photo": tr("photo"), "photo, mirrored": tr("photo, mirrored"),
+              "noise (seed 0)": tr("noise (seed {seed})", seed=0), "noise (seed 1)": tr("noise (seed {seed})", seed=1)}
+    return labels.get(name, name)
 
 
 def seeded_net(seed=0):
@@ -72,14 +82,15 @@ def stage_shapes(size=32, kernel=5, pool=2, channels=(3, 6, 16)):
     stages, n = [("input", (c_in, size, size))], size
     for conv, pooled, c in (("conv1", "pool1", c1), ("conv2", "pool2", c2)):
         if n < kernel:
-            raise SettingError(f"{conv}'s {kernel}x{kernel} kernel does not fit in the {n}x{n} map it gets: "
-                               f"{n} - {kernel} + 1 = {n - kernel + 1} pixels would be left. "
-                               "Use a smaller kernel or a larger input.")
+            raise SettingError(tr("{conv}'s {kernel}x{kernel} kernel does not fit in the {n}x{n} map it gets: "
+                                  "{n} - {kernel} + 1 = {left} pixels would be left. Use a smaller kernel or a larger "
+                                  "input.", conv=conv, kernel=kernel, n=n, left=n - kernel + 1))
         n = n - kernel + 1
         stages.append((conv, (c, n, n)))
         if n < pool:
-            raise SettingError(f"{pooled}'s {pool}x{pool} window does not fit in the {n}x{n} map it gets: "
-                               f"{n} // {pool} = 0 pixels would be left. Use a smaller window or a larger input.")
+            raise SettingError(tr("{pooled}'s {pool}x{pool} window does not fit in the {n}x{n} map it gets: "
+                                  "{n} // {pool} = 0 pixels would be left. Use a smaller window or a larger input.",
+                                  pooled=pooled, pool=pool, n=n))
         n = n // pool
         stages.append((pooled, (c, n, n)))
     return stages
@@ -94,7 +105,7 @@ def in_features(size=32, kernel=5, pool=2):
 def maps_picture(maps, style="signed", columns=4, size=40):
     """(C, h, w) maps -> one (H, W, 3) uint8 grid, all maps on one shared colour scale."""
     if not isinstance(maps, (torch.Tensor, np.ndarray)) or maps.ndim != 3:
-        raise ValueError(f"expected (C, h, w) maps, got {getattr(maps, 'shape', type(maps).__name__)}")
+        raise ValueError(tr("expected (C, h, w) maps, got {got}", got=getattr(maps, "shape", type(maps).__name__)))
     maps = maps.detach().numpy() if isinstance(maps, torch.Tensor) else np.asarray(maps)
     if style == "signed":
         scale = {"vmax": float(np.abs(maps).max()) or 1.0}
@@ -134,23 +145,28 @@ class FlattenCalculator(LiveView):
     def __init__(self):
         style = {"description_width": "initial"}
         controls = {
-            "size": widgets.IntSlider(value=32, min=8, max=64, description="input size", style=style),
-            "kernel": widgets.IntSlider(value=5, min=1, max=9, description="conv kernel", style=style),
-            "pool": widgets.IntSlider(value=2, min=1, max=4, description="pool window", style=style),
+            "size": widgets.IntSlider(value=32, min=8, max=64, description=tr("input size"), style=style),
+            "kernel": widgets.IntSlider(value=5, min=1, max=9, description=tr("conv kernel"), style=style),
+            "pool": widgets.IntSlider(value=2, min=1, max=4, description=tr("pool window"), style=style),
         }
         super().__init__(controls)
 
     def compute(self, size, kernel, pool):
         stages = stage_shapes(size, kernel, pool)
         scale = draw.scaled(76) / size  # the input spans 76 px; every later map is drawn to the same scale
-        panels = [Panel(f"{name} {'x'.join(map(str, shape))}",
+        panels = [Panel(f"{_stage(name)} {'x'.join(map(str, shape))}",
                         _stack(shape, scale, _RGB if name == "input" else _TAB20, draw.scaled(132)))
                   for name, shape in stages]
         c, h, w = stages[-1][1]
         vector = _vector((c, h, w), draw.scaled(140), draw.scaled(6), draw.scaled(2))
-        panels.append(Panel(f"flatten {c}x{h}x{w} = {c * h * w}", vector))
+        panels.append(Panel(tr("flatten {c}x{h}x{w} = {n}", c=c, h=h, w=w, n=c * h * w), vector))
         self.text = _shape_table(stages, kernel, pool)
         return panels
+
+
+def _stage(name):
+    """A stage's name as shown: the input in the chosen language, layers by their names in Net."""
+    return tr("input") if name == "input" else name
 
 
 def _shape_table(stages, kernel, pool):
@@ -163,15 +179,16 @@ def _shape_table(stages, kernel, pool):
             op, rule = f"MaxPool2d({pool})", f"⌊{previous[1]} / {pool}⌋ = {h}"
         else:
             op, rule = "", ""
-        rows.append(f"<tr><td>{name}</td><td><code>{op}</code></td><td>{rule}</td>"
+        rows.append(f"<tr><td>{_stage(name)}</td><td><code>{op}</code></td><td>{rule}</td>"
                     f"<td>{c}×{h}×{w}</td><td>{c * h * w:,}</td></tr>")
         previous = (c, h)
     c, h, w = stages[-1][1]
     n = c * h * w
-    head = "<tr><th>stage</th><th>layer</th><th>output size</th><th>shape</th><th>values</th></tr>"
-    fc1 = (f"<p>flatten: {c} × {h} × {w} = <b>{n:,}</b> numbers per image, so "
-           f"<code>fc1 = nn.Linear({c} * {h} * {w}, 120)</code> = <code>nn.Linear({n}, 120)</code> "
-           f"with {n * 120 + 120:,} parameters.</p>")
+    words = (tr("stage"), tr("layer"), tr("output size"), tr("shape"), tr("values"))
+    head = "<tr>" + "".join(f"<th>{word}</th>" for word in words) + "</tr>"
+    fc1 = tr("<p>flatten: {c} × {h} × {w} = <b>{n:,}</b> numbers per image, so <code>fc1 = nn.Linear({c} * {h} * "
+             "{w}, 120)</code> = <code>nn.Linear({n}, 120)</code> with {parameters:,} parameters.</p>", c=c, h=h, w=w,
+             n=n, parameters=n * 120 + 120)
     return f"<table>{head}{''.join(rows)}</table>{fc1}"
 
 
@@ -185,11 +202,12 @@ class TemperatureExplorer(LiveView):
             logits = trace_fc1(seeded_net(), square_photo(32)[None])[1][0]
         if not isinstance(logits, torch.Tensor) or logits.dim() != 1 or len(logits) != len(classes):
             got = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
-            raise ValueError(f"expected one image's logits, a tensor of shape ({len(classes)},), got {got}")
+            raise ValueError(tr("expected one image's logits, a tensor of shape ({count},), got {got}",
+                                count=len(classes), got=got))
         self.logits = logits.detach().double()
         self.classes = tuple(classes)
         self.probabilities = None
-        slider = widgets.SelectionSlider(options=self.TEMPERATURES, value=1.0, description="temperature T")
+        slider = widgets.SelectionSlider(options=self.TEMPERATURES, value=1.0, description=tr("temperature T"))
         super().__init__({"temperature": slider})
 
     def compute(self, temperature):
@@ -198,41 +216,50 @@ class TemperatureExplorer(LiveView):
         top = int(probabilities.argmax())
         self.text = self._table(temperature, probabilities, top)
         axis = next(a for a in (0.25, 0.5, 1.0) if probabilities[top] <= a)  # tall bars, on a labelled axis
-        return [Panel(f"softmax(logits / T): bar height = probability, grey line = 1/{len(self.classes)}",
-                      bar_chart(probabilities.tolist(), self.classes, top, axis))]
+        title = tr("softmax(logits / T): bar height = probability, grey line = 1/{count}", count=len(self.classes))
+        return [Panel(title, bar_chart(probabilities.tolist(), [class_name(c) for c in self.classes], top, axis))]
 
     def _table(self, temperature, probabilities, top):
         """HTML: class, logit, logit / T and probability, the top class in bold, and the sum."""
         rows = "".join(
-            f"<tr{' style=font-weight:bold' if i == top else ''}><td>{html.escape(name)}</td>"
+            f"<tr{' style=font-weight:bold' if i == top else ''}><td>{html.escape(class_name(name))}</td>"
             f"<td>{z:+.4f}</td><td>{z / temperature:+.3f}</td><td>{p:.4f}</td></tr>"
             for i, (name, z, p) in enumerate(zip(self.classes, self.logits.tolist(), probabilities.tolist())))
-        head = "<tr><th>class</th><th>logit</th><th>logit / T</th><th>probability</th></tr>"
-        return (f"<table>{head}{rows}</table><p>T = {temperature:g}: probabilities sum to "
-                f"{float(probabilities.sum()):.6f}; predicted class (argmax) = {html.escape(self.classes[top])}.</p>")
+        head = f"<tr><th>{tr('class')}</th><th>logit</th><th>logit / T</th><th>{tr('probability')}</th></tr>"
+        return f"<table>{head}{rows}</table>" + tr(
+            "<p>T = {temperature:g}: probabilities sum to {total:.6f}; predicted class (argmax) = {name}.</p>",
+            temperature=temperature, total=float(probabilities.sum()), name=html.escape(class_name(self.classes[top])))
 
 
 def bar_chart(values, names, top, axis):
     """Values in [0, axis] -> an (H, W, 3) bar chart: one bar per name (`top` in orange), a labelled axis, 1/K line."""
-    size, height = draw.text_px(), draw.scaled(160)
+    frame, left, slot, base, height = _chart_frame(tuple(names), axis, draw.text_px(), draw.scaled(160))
+    chart = frame.copy()
+    for i, value in enumerate(values):
+        x, y = left + i * slot, base - max(1, round(value / axis * height))
+        chart[y:base + 1, x + slot // 6:x + slot - slot // 6] = (230, 120, 30) if i == top else (70, 120, 200)
+    uniform = base - round(height / len(names) / axis)
+    chart[uniform:uniform + max(1, draw.text_px() // 10), left:left + len(names) * slot] = 90
+    return chart
+
+
+@lru_cache(maxsize=16)
+def _chart_frame(names, axis, size, height):
+    """What a bar chart keeps from step to step: gridlines, tick labels and names -> (rgb, left, slot, base, height)."""
     slot = max(draw.scaled(40), max(draw.text_width(name, size) for name in names) + size // 2)
     left = draw.text_width(f"{axis / 2:g}", size) + size // 2
     right, base = left + len(names) * slot, size + height
-    chart = Image.new("RGB", (right + 4, base + 2 * size), "white")
-    pen, font = ImageDraw.Draw(chart), draw.font(size)
+    frame = Image.new("RGB", (right + 4, base + 2 * size), "white")
+    pen, font = ImageDraw.Draw(frame), draw.font(size)
     for tick in (0, axis / 2, axis):
         y = base - round(tick / axis * height)
         pen.line([(left, y), (right, y)], fill=(225, 225, 225))
         pen.text((left - size // 4, y), f"{tick:g}", fill=(0, 0, 0), font=font, anchor="rm")
-    for i, (name, value) in enumerate(zip(names, values)):
-        x = left + i * slot
-        y = base - max(1, round(value / axis * height))
-        colour = (230, 120, 30) if i == top else (70, 120, 200)
-        pen.rectangle([x + slot // 6, y, x + slot - slot // 6, base], fill=colour)
-        pen.text((x + slot / 2, base + size // 4), name, fill=(0, 0, 0), font=font, anchor="mt")
-    uniform = base - round(height / len(names) / axis)
-    pen.line([(left, uniform), (right, uniform)], fill=(90, 90, 90), width=max(1, size // 10))
-    return np.asarray(chart)
+    for i, name in enumerate(names):
+        pen.text((left + i * slot + slot / 2, base + size // 4), name, fill=(0, 0, 0), font=font, anchor="mt")
+    frame = np.array(frame)
+    frame.flags.writeable = False
+    return frame, left, slot, base, height
 
 
 class NeuronExplorer(LiveView):
@@ -244,7 +271,8 @@ class NeuronExplorer(LiveView):
         for name, image in images.items():
             check_image(image, channels=3, name=name)
             if tuple(image.shape) != (3, 32, 32):
-                raise ValueError(f"{name} should have shape (3, 32, 32), got {tuple(image.shape)}")
+                raise ValueError(tr("{name} should have shape (3, 32, 32), got {shape}", name=name,
+                                    shape=tuple(image.shape)))
         features, _ = trace_fc1(self.net, torch.stack(list(images.values())))
         c = self.net.conv2.out_channels
         side = round((features.shape[1] // c) ** 0.5)
@@ -256,8 +284,9 @@ class NeuronExplorer(LiveView):
         self.images = images
         self.activation = None
         controls = {
-            "neuron": widgets.IntSlider(value=0, min=0, max=len(self.weights) - 1, description="fc1 neuron"),
-            "image": widgets.Dropdown(options=list(images), value=next(iter(images)), description="input"),
+            "neuron": widgets.IntSlider(value=0, min=0, max=len(self.weights) - 1, description=tr("fc1 neuron")),
+            "image": widgets.Dropdown(options=[(image_label(name), name) for name in images], value=next(iter(images)),
+                                      description=tr("input")),
         }
         super().__init__(controls)
 
@@ -268,18 +297,19 @@ class NeuronExplorer(LiveView):
         self.activation = total + float(self.bias[neuron])
         everyone = self.outputs[image]
         rank = int((everyone > everyone[neuron]).sum()) + 1
-        self.text = (f"<p>neuron {neuron}: w · x = {total:+.4f} (the sum of the {x.numel()} products on the right), "
-                     f"+ bias {float(self.bias[neuron]):+.4f} = <b>{self.activation:+.4f}</b>; after ReLU "
-                     f"<b>{max(0.0, self.activation):.4f}</b>. For this input it ranks {rank} of "
-                     f"{len(everyone)} fc1 neurons (1 = most active).</p>")
+        self.text = tr("<p>neuron {neuron}: w · x = {total:+.4f} (the sum of the {count} products on the right), + "
+                       "bias {bias:+.4f} = <b>{activation:+.4f}</b>; after ReLU <b>{relu:.4f}</b>. For this input it "
+                       "ranks {rank} of {neurons} fc1 neurons (1 = most active).</p>", neuron=neuron, total=total,
+                       count=x.numel(), bias=float(self.bias[neuron]), activation=self.activation,
+                       relu=max(0.0, self.activation), rank=rank, neurons=len(everyone))
         seen, c, side = self.features[image], len(x), x.shape[-1]
         signed = [("signed", -m, m) for m in (float(w.abs().max()) or 1.0, float(contributions.abs().max()) or 1.0)]
         return [
-            Panel("input image 3x32x32", draw.picture(self.images[image], "image", 128)),
-            Panel(f"what fc1 sees: {c} maps of {side}x{side}", maps_picture(seen, "activation", size=50),
-                  ("activation", float(seen.min()), float(seen.max()))),
-            Panel("this neuron's weights", maps_picture(w, "signed", size=50), signed[0]),
-            Panel("weight x input: each product", maps_picture(contributions, "signed", size=50), signed[1]),
+            Panel(tr("input image 3x32x32"), draw.picture(self.images[image], "image", 128)),
+            Panel(tr("what fc1 sees: {c} maps of {side}x{side}", c=c, side=side),
+                  maps_picture(seen, "activation", size=50), ("activation", float(seen.min()), float(seen.max()))),
+            Panel(tr("this neuron's weights"), maps_picture(w, "signed", size=50), signed[0]),
+            Panel(tr("weight x input: each product"), maps_picture(contributions, "signed", size=50), signed[1]),
         ]
 
 
@@ -288,52 +318,57 @@ class NeuronExplorer(LiveView):
 def need_logits(z, dim=-1):
     """Refuse what softmax / logsumexp do not support: z must be a float tensor with values along dim (int or tuple)."""
     if not isinstance(z, torch.Tensor) or not z.is_floating_point():
-        raise TypeError(f"the logits should be a float tensor, got {what(z)}: try torch.tensor(...).float()")
+        raise TypeError(tr("the logits should be a float tensor, got {got}: try torch.tensor(...).float()",
+                           got=what(z)))
     for d in dim if isinstance(dim, (tuple, list)) else (dim,):
         if isinstance(d, bool) or not isinstance(d, int) or not -max(z.dim(), 1) <= d < max(z.dim(), 1):
-            raise ValueError(f"dim should be one of the logits' dimensions (shape {tuple(z.shape)}), got {d!r}")
+            raise ValueError(tr("dim should be one of the logits' dimensions (shape {shape}), got {dim!r}",
+                                shape=tuple(z.shape), dim=d))
         if z.dim() and z.shape[d] == 0:
-            raise ValueError(f"the logits have no values along dim {d} (shape {tuple(z.shape)})")
+            raise ValueError(tr("the logits have no values along dim {dim} (shape {shape})", dim=d,
+                                shape=tuple(z.shape)))
 
 
 def need_labels(z, target):
     """Refuse what cross_entropy does not support: (N, C) float logits and (N,) int64 class numbers in 0..C-1."""
     need_logits(z)
     if z.dim() != 2:
-        raise ValueError(f"cross_entropy takes logits of shape (N, C), one row per example, got {tuple(z.shape)}: "
-                         "for one example use z[None]; other layouts are not supported here")
+        raise ValueError(tr("cross_entropy takes logits of shape (N, C), one row per example, got {shape}: for one "
+                            "example use z[None]; other layouts are not supported here", shape=tuple(z.shape)))
     if not isinstance(target, torch.Tensor) or target.dtype != torch.int64:
-        raise TypeError(f"target should hold class numbers as an int64 (torch.long) tensor, got {what(target)}; "
-                        "class probabilities (float targets) are not supported here")
+        raise TypeError(tr("target should hold class numbers as an int64 (torch.long) tensor, got {got}; class "
+                           "probabilities (float targets) are not supported here", got=what(target)))
     if target.shape != z.shape[:1]:
-        raise ValueError(f"target should have shape ({len(z)},), one class number per row of logits, "
-                         f"got {tuple(target.shape)}")
+        raise ValueError(tr("target should have shape ({rows},), one class number per row of logits, got {shape}",
+                            rows=len(z), shape=tuple(target.shape)))
     if len(target) and not 0 <= int(target.min()) <= int(target.max()) < z.shape[1]:
         bad = int(target.min()) if target.min() < 0 else int(target.max())
-        raise ValueError(f"target holds class {bad}, but there are {z.shape[1]} classes: 0 to {z.shape[1] - 1}")
+        raise ValueError(tr("target holds class {bad}, but there are {count} classes: 0 to {last}", bad=bad,
+                            count=z.shape[1], last=z.shape[1] - 1))
 
 
 def need_linear(x, weight, bias=None, grad_out=None):
     """Refuse what linear / linear_backward do not support: float x (..., in), weight (out, in), bias or grad_out."""
     for name, t in (("weight", weight), ("x", x), ("bias", bias), ("grad_out", grad_out)):
         if t is not None and (not isinstance(t, torch.Tensor) or t.dtype != weight.dtype or not t.is_floating_point()):
-            raise TypeError(f"{name} should be a float tensor of weight's dtype ({getattr(weight, 'dtype', '?')}), "
-                            f"got {what(t)}")
+            raise TypeError(tr("{name} should be a float tensor of weight's dtype ({dtype}), got {got}", name=name,
+                               dtype=getattr(weight, "dtype", "?"), got=what(t)))
     out, n = weight.shape[0] if weight.dim() else 0, x.shape[-1] if x.dim() else 0
     if weight.dim() != 2 or x.dim() == 0 or n != weight.shape[1]:
-        raise ValueError(f"expected x (..., in_features) and weight (out_features, in_features), got x "
-                         f"{tuple(x.shape)} and weight {tuple(weight.shape)}")
+        raise ValueError(tr("expected x (..., in_features) and weight (out_features, in_features), got x {x} and "
+                            "weight {weight}", x=tuple(x.shape), weight=tuple(weight.shape)))
     if bias is not None and bias.shape != (out,):
-        raise ValueError(f"bias should have shape ({out},), one per output, got {tuple(bias.shape)}")
+        raise ValueError(tr("bias should have shape ({out},), one per output, got {shape}", out=out,
+                            shape=tuple(bias.shape)))
     if grad_out is not None and (x.dim() != 2 or grad_out.shape != (len(x), out)):
-        raise ValueError(f"the backward pass takes a batch x (N, in_features) and grad_out (N, {out}), "
-                         f"got x {tuple(x.shape)} and grad_out {tuple(grad_out.shape)}")
+        raise ValueError(tr("the backward pass takes a batch x (N, in_features) and grad_out (N, {out}), got x {x} "
+                            "and grad_out {grad}", out=out, x=tuple(x.shape), grad=tuple(grad_out.shape)))
 
 
 def need_lr(lr):
     """Refuse a learning rate torch.optim.SGD refuses: it must be a number >= 0."""
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
-        raise ValueError(f"the learning rate should be a number >= 0, got {lr!r}")
+        raise ValueError(tr("the learning rate should be a number >= 0, got {lr!r}", lr=lr))
 
 
 # ---- exercise checkers ----------------------------------------------------------------------------
@@ -341,36 +376,39 @@ def need_lr(lr):
 def check_in_features(function):
     """Exercise: function(size, kernel, pool) -> the in_features fc1 needs for a size x size input."""
     cases = [(32, 5, 2), (28, 5, 2), (64, 5, 2), (32, 3, 2), (40, 3, 3), (20, 1, 1)]
-    return check_cases(function, cases, in_features, "You can size fc1 for any input now.",
-                  "each conv takes kernel - 1 away from the side, each pool divides it by the window "
-                  "(rounding down, //); at the end multiply conv2's 16 channels by the side squared.")
+    return check_cases(function, cases, in_features, tr("You can size fc1 for any input now."),
+                       tr("each conv takes kernel - 1 away from the side, each pool divides it by the window "
+                          "(rounding down, //); at the end multiply conv2's 16 channels by the side squared."))
 
 
 def check_uniform_loss(guess):
     """Exercise (predict, then check): the cross-entropy when all 10 logits are equal."""
     measured = F.cross_entropy(torch.zeros(1, len(CLASSES)), torch.tensor([0])).item()
-    mistakes = {0.1: "0.1 is the probability of the right class; the loss is minus its log.",
-                0: "a loss of 0 needs probability 1 on the right class; here it gets only 1/10.",
-                1: "1 would be -log(1/e): the loss is -log(1/10).",
-                10: "10 is the number of classes; the loss is its natural log."}
-    return check_prediction(guess, measured, "Equal logits give every class 1/10, and -log(1/10) = ln 10 ≈ 2.303: "
-                            "an untrained classifier starts near this loss.", tolerance=0.01, mistakes=mistakes)
+    mistakes = {0.1: tr("0.1 is the probability of the right class; the loss is minus its log."),
+                0: tr("a loss of 0 needs probability 1 on the right class; here it gets only 1/10."),
+                1: tr("1 would be -log(1/e): the loss is -log(1/10)."),
+                10: tr("10 is the number of classes; the loss is its natural log.")}
+    return check_prediction(guess, measured, tr("Equal logits give every class 1/10, and -log(1/10) = ln 10 ≈ 2.303: "
+                                                "an untrained classifier starts near this loss."),
+                            tolerance=0.01, mistakes=mistakes)
 
 
-NO_SOFTMAX = {
-    "A": "Right: nn.CrossEntropyLoss applies log_softmax itself; a softmax in forward would be applied twice, "
-         "squashing the logits into [0, 1] and shrinking the gradients.",
-    "B": "No: softmax is cheap (one exp per class); speed is not the reason.",
-    "C": "No: softmax keeps the order of the scores, so the argmax (the predicted class) is the same with or "
-         "without it; it does not make the prediction more accurate.",
-    "D": "No: a softmax is differentiable and backpropagation goes through it; the trouble is that the loss "
-         "already has one inside it.",
-}
+def no_softmax_options():
+    """The options of check_no_softmax, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("Right: nn.CrossEntropyLoss applies log_softmax itself; a softmax in forward would be applied twice, "
+                "squashing the logits into [0, 1] and shrinking the gradients."),
+        "B": tr("No: softmax is cheap (one exp per class); speed is not the reason."),
+        "C": tr("No: softmax keeps the order of the scores, so the argmax (the predicted class) is the same with or "
+                "without it; it does not make the prediction more accurate."),
+        "D": tr("No: a softmax is differentiable and backpropagation goes through it; the trouble is that the loss "
+                "already has one inside it."),
+    }
 
 
 def check_no_softmax(answer):
     """Exercise (why): why Net's forward returns logits and has no softmax."""
-    return check_choice(answer, NO_SOFTMAX, "A")
+    return check_choice(answer, no_softmax_options(), "A")
 
 
 def _ce_gradient(z, target):
@@ -385,6 +423,8 @@ def check_ce_gradient(function):
     gen = torch.Generator().manual_seed(7)
     cases = [(torch.randn(n, c, generator=gen, dtype=torch.float64) * s, torch.randint(c, (n,), generator=gen))
              for n, c, s in ((1, 3, 1.0), (4, 10, 1.0), (6, 5, 30.0), (3, 2, 1000.0))]
-    return check_cases(function, cases, _ce_gradient, "The gradient is the prediction minus the truth, per example.",
-                  "differentiate -z[y] + logsumexp(z): each row gets softmax(z) minus 1 at the right class "
-                  "(F.one_hot(target, C)); the mean over N rows divides everything by N. Use a stable softmax.")
+    return check_cases(function, cases, _ce_gradient,
+                       tr("The gradient is the prediction minus the truth, per example."),
+                       tr("differentiate -z[y] + logsumexp(z): each row gets softmax(z) minus 1 at the right class "
+                          "(F.one_hot(target, C)); the mean over N rows divides everything by N. Use a stable "
+                          "softmax."))
