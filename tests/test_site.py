@@ -42,6 +42,15 @@ def png_bytes(width=6, height=4):
     return buffer.getvalue()
 
 
+def need_browser():
+    """Skip where Chromium or playwright is missing; under CI (CI=true) that is a failure instead."""
+    reason = missing_browser()
+    if reason and os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI must build the site and handouts, but {reason}", pytrace=False)
+    if reason:
+        pytest.skip(reason)
+
+
 def widget_output(**data):
     return nbformat.v4.new_output("display_data", data={website.WIDGET_VIEW: {"model_id": "abc"}, **data})
 
@@ -118,8 +127,7 @@ PAGE_CHECK_JS = r"""async () => {
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     """The site and handouts, built as `python3 run.py build` builds them; CNN_LAYERS_SITE=dist checks a built one."""
-    if missing_browser():
-        pytest.skip(missing_browser())
+    need_browser()
     if os.environ.get("CNN_LAYERS_SITE"):
         return Path(os.environ["CNN_LAYERS_SITE"]).resolve()
     folder = tmp_path_factory.mktemp("dist")
@@ -282,8 +290,7 @@ def test_the_chinese_handouts_show_chinese_glyphs(dist):
 
 def test_a_chinese_page_prints_with_its_glyphs(tmp_path):
     """Without the whole build: one Chinese page printed, its characters from a CJK font (一 is flat, 卷 is not)."""
-    if missing_browser():
-        pytest.skip(missing_browser())
+    need_browser()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · 卷积层\n\n卷积核是一个小的权重网格。")])
     page = website.write_page(tmp_path / "site", ROOT / "notebooks" / "zh" / NOTEBOOK.name, nb, website.sources())
     glyphs = cjk_glyphs(website.print_pdf(page, tmp_path / "zh.pdf", website.find_chromium()))
