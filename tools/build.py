@@ -16,6 +16,7 @@ taking the dist folder, added to STEPS.
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import classroom
@@ -68,8 +69,9 @@ def main(names):
     if unknown:
         sys.exit(f"unknown build step(s) {unknown}; the steps are: {', '.join(STEPS)}")
     for name in names or STEPS:
+        start = time.monotonic()
         STEPS[name](DIST)
-        print(f"built {name} in {DIST.relative_to(ROOT)}/", flush=True)
+        print(f"built {name} in {DIST.relative_to(ROOT)}/ ({time.monotonic() - start:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":
