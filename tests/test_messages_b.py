@@ -7,7 +7,8 @@ messages, checker verdicts and hints, widget labels and class names.
 import pytest
 import torch
 
-from utils import data, i18n, net, train
+from utils import data, fc, i18n, lenet, net, train
+from utils.view import SettingError
 
 
 @pytest.fixture
@@ -19,7 +20,8 @@ def chinese():
 
 def test_class_names_come_out_in_chinese_and_stay_english_in_the_data(chinese):
     cifar = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-    assert [net.class_name(name) for name in cifar] == ["飞机", "汽车", "鸟", "猫", "鹿", "狗", "青蛙", "马", "船", "卡车"]
+    names = ["飞机", "汽车", "鸟", "猫", "鹿", "狗", "青蛙", "马", "船", "卡车"]
+    assert [net.class_name(name) for name in cifar] == names
     assert net.class_name("plane") == "飞机" and net.class_name("car") == "汽车"
     shapes = [net.class_name(name) for name in data.OFFLINE_CLASSES]
     assert len(set(shapes)) == len(shapes) and all(name not in data.OFFLINE_CLASSES for name in shapes)
@@ -62,7 +64,7 @@ def test_training_speaks_chinese(chinese, capsys):
     assert capsys.readouterr().out.startswith("第 1/1 轮：损失 ")
     with pytest.raises(ValueError, match=r"^epochs（笔记本中的 EPOCHS）应为不小于 1 的整数，实际是 0$"):
         train.train(model, small, epochs=0)
-    with pytest.raises(FloatingPointError, match=r"^损失在第 \d+ 步发散了（变成了 (nan|inf)），这是第 1 轮：请调低学习率"):
+    with pytest.raises(FloatingPointError, match=r"^损失在第 \d+ 步发散了（变成了 (nan|inf)），这是第 1 轮：请调低"):
         train.train(model, small, epochs=2, batch_size=50, lr=1e9, show=False)
     monitor = train.Monitor(1, 2)
     assert monitor.progress.widget.children[0].value == "<b>训练</b>&nbsp;"
@@ -74,3 +76,62 @@ def test_training_speaks_chinese(chinese, capsys):
 def test_a_missing_checkpoint_is_explained_in_chinese(chinese, tmp_path):
     with pytest.raises(FileNotFoundError, match="处没有检查点：请先训练，再调用 save_checkpoint"):
         train.load_checkpoint(net.Net(), tmp_path / "none.pt")
+
+
+def test_fc_checkers_give_chinese_verdicts_and_hints(chinese, capsys):
+    assert not fc.check_in_features(lambda size, kernel, pool: 400)
+    assert fc.check_in_features(fc.in_features)
+    assert not fc.check_uniform_loss(0.1)
+    assert not fc.check_no_softmax("B") and fc.check_no_softmax("A")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("❌ 还不对。输入为 ") and "提示：每个卷积层让边长减少 kernel - 1" in out[0]
+    assert out[1] == "✅ 正确！现在，对任何大小的输入，你都能算出 fc1 该有多大了。"
+    assert out[2].startswith("❌ 还不对。") and "0.1 是正确类别的概率" in out[2] and "ln 10 ≈ 2.303" in out[2]
+    assert out[3] == "❌ 还不对。B：不对：softmax 的计算量很小（每个类别一次 exp）；原因不在速度。"
+    assert out[4].startswith("✅ 正确！对：nn.CrossEntropyLoss 自己会做 log_softmax")
+
+
+def test_fc_refuses_in_chinese(chinese):
+    with pytest.raises(SettingError, match=r"^conv2 的 9x9 卷积核放不进它得到的 8x8 特征图：只会剩下 8 - 9 \+ 1 = 0"):
+        fc.stage_shapes(24, 9, 2)
+    with pytest.raises(TypeError, match="^logits 应为浮点张量，实际是 "):
+        fc.need_logits(torch.tensor([1, 2]))
+    with pytest.raises(ValueError, match=r"^target 中有类别 3，但一共只有 3 个类别：0 到 2$"):
+        fc.need_labels(torch.zeros(1, 3), torch.tensor([3]))
+
+
+def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
+    calculator = fc.FlattenCalculator()
+    assert [c.description for c in calculator.controls.values()] == ["输入大小", "卷积核大小", "汇聚窗口"]
+    assert calculator.panels[0].title == "输入 3x32x32" and calculator.panels[-1].title == "展平 16x5x5 = 400"
+    assert "<th>阶段</th>" in calculator.text and "共 48,120 个参数" in calculator.text
+    assert calculator.update(size=8) != "" and "放不进" in calculator.message
+    temperature = fc.TemperatureExplorer()
+    assert temperature.controls["temperature"].description == "温度 T"
+    assert "<td>飞机</td>" in temperature.text and "<td>卡车</td>" in temperature.text
+    assert "概率之和为 1.000000" in temperature.text
+    assert temperature.panels[0].title.startswith("softmax(logits / T)：柱高 = 概率")
+    neurons = fc.NeuronExplorer()
+    assert ("照片（镜像）", "photo, mirrored") in neurons.controls["image"].options
+    assert neurons.update(image="photo, mirrored") == "" and neurons.settings()["image"] == "photo, mirrored"
+    assert neurons.update(image="噪声（种子 1）") == "" and neurons.settings()["image"] == "noise (seed 1)"
+    assert neurons.text.startswith("<p>神经元 0：w · x = ") and neurons.panels[2].title == "这个神经元的权重"
+
+
+def test_lenet_checkers_and_widget_speak_chinese(chinese, capsys):
+    assert not lenet.check_receptive_field(lambda layer: 5)
+    assert not lenet.check_conv2_prediction(4 * lenet.conv2_multiply_adds(32))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("❌ 还不对。receptive_field('pool1') 给出了 5（int 类型）：这不是")
+    assert "提示：一个 KxK" in out[0]
+    assert "5x5 卷积核都会损失 4 行和 4 列" in out[1] and "而不是 4 倍" in out[1]
+    explorer = lenet.example_explorer()
+    descriptions = [c.description for c in explorer.controls.values()]
+    assert descriptions == ["图像", "层", "通道", "权重"]
+    assert explorer.controls["network"].options == (("训练后", "after training"), ("训练前", "before training"))
+    names = {label.split(": ")[1] for label, _ in explorer.controls["image"].options}
+    assert names and names <= {net.class_name(name) for name in data.OFFLINE_CLASSES}
+    assert explorer.update(network="训练前", channel=2) == "" and explorer.settings()["network"] == "before training"
+    assert explorer.text.startswith("<b>conv1</b>，第 2 个通道（共 6 个）")
+    assert "训练前的网络：预测为 <b>" in explorer.text
+    assert [p.title for p in explorer.panels] == ["输入", "conv1，通道 2", "全部 6 个通道"]

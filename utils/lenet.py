@@ -12,7 +12,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from . import draw
 from .checks import call, check_cases, check_choice, check_prediction, compare, report, what
 from .data import OFFLINE_CLASSES, make_shapes, normalize
-from .net import Net
+from .i18n import tr
+from .net import Net, class_name
 from .view import LiveView, Panel
 
 LAYERS = ("conv1", "pool1", "conv2", "pool2")
@@ -64,9 +65,11 @@ class FeatureMapExplorer(LiveView):
 
     def __init__(self, before, after, images, labels, classes):
         if images.dim() != 4 or tuple(images.shape[1:]) != (3, 32, 32) or images.dtype != torch.uint8:
-            raise ValueError(f"images should be (K, 3, 32, 32) uint8, got {tuple(images.shape)} {images.dtype}")
+            raise ValueError(tr("images should be (K, 3, 32, 32) uint8, got {shape} {dtype}", shape=tuple(images.shape),
+                                dtype=images.dtype))
         if labels.shape != images.shape[:1]:
-            raise ValueError(f"expected one label per image ({len(images)}), got shape {tuple(labels.shape)}")
+            raise ValueError(tr("expected one label per image ({count}), got shape {shape}", count=len(images),
+                                shape=tuple(labels.shape)))
         inputs = normalize(images)
         self.maps, self.probabilities = {}, {}
         for name, net in (("after training", after), ("before training", before)):
@@ -76,13 +79,15 @@ class FeatureMapExplorer(LiveView):
                 self.probabilities[name] = torch.softmax(net(inputs), 1)
         self.inputs = [draw.colorize(image / 255) for image in images.float()]
         self.labels, self.classes, self.windows = labels.tolist(), tuple(classes), receptive_windows()
-        options = [(f"{i}: {self.classes[label]}", i) for i, label in enumerate(self.labels)]
+        options = [(f"{i}: {class_name(self.classes[label])}", i) for i, label in enumerate(self.labels)]
+        self.network_names = {"after training": tr("after training"), "before training": tr("before training")}
+        networks = [(label, name) for name, label in self.network_names.items()]
         controls = {
-            "image": widgets.Dropdown(options=options, value=0, description="image"),
-            "layer": widgets.ToggleButtons(options=LAYERS, value="conv1", description="layer",
+            "image": widgets.Dropdown(options=options, value=0, description=tr("image")),
+            "layer": widgets.ToggleButtons(options=LAYERS, value="conv1", description=tr("layer"),
                                            style={"button_width": "auto"}),  # as wide as each name
-            "channel": widgets.IntSlider(value=0, min=0, max=15, description="channel"),
-            "network": widgets.ToggleButtons(options=list(self.maps), value="after training", description="weights",
+            "channel": widgets.IntSlider(value=0, min=0, max=15, description=tr("channel")),
+            "network": widgets.ToggleButtons(options=networks, value="after training", description=tr("weights"),
                                              style={"button_width": "auto"}),
         }
         super().__init__(controls)
@@ -103,15 +108,18 @@ class FeatureMapExplorer(LiveView):
         picture = draw.draw_box(draw.upscale(self.inputs[image], scale), stride * y, stride * x, size, size, scale)
         label, p = self.labels[image], self.probabilities[network][image]
         guess = int(p.argmax())
-        self.text = (
-            f"<b>{layer}</b>, channel {channel} of {len(maps)}: a {chosen.shape[0]}x{chosen.shape[1]} map, strongest "
-            f"response {chosen.max():.2f} (its window in the input is boxed); {np.mean(chosen == 0):.0%} of it is "
-            f"zero.<br>Network {network}: predicts <b>{self.classes[guess]}</b> ({p[guess]:.0%}); the true class "
-            f"{self.classes[label]} gets {p[label]:.0%}."
-        )
+        self.text = tr(
+            "<b>{layer}</b>, channel {channel} of {channels}: a {h}x{w} map, strongest response {peak:.2f} (its "
+            "window in the input is boxed); {zero:.0%} of it is zero.<br>Network {network}: predicts <b>{guess}</b> "
+            "({p:.0%}); the true class {truth} gets {q:.0%}.", layer=layer, channel=channel, channels=len(maps),
+            h=chosen.shape[0], w=chosen.shape[1], peak=chosen.max(), zero=np.mean(chosen == 0),
+            network=self.network_names[network], guess=class_name(self.classes[guess]), p=p[guess],
+            truth=class_name(self.classes[label]), q=p[label])
         legend = ("activation", 0, top)
-        return [Panel("input", picture), Panel(f"{layer}, channel {channel}", one, legend),
-                Panel(f"all {len(maps)} channels", draw.grid(small, columns=3 if len(small) <= 6 else 4), legend)]
+        return [Panel(tr("input"), picture),
+                Panel(tr("{layer}, channel {channel}", layer=layer, channel=channel), one, legend),
+                Panel(tr("all {count} channels", count=len(maps)),
+                      draw.grid(small, columns=3 if len(small) <= 6 else 4), legend)]
 
 
 def example_explorer(seed=0):
@@ -138,24 +146,26 @@ def _lenet_multiply_adds(channels1, channels2):
 
 def check_lenet_multiply_adds(lenet_multiply_adds):
     """Exercise: lenet_multiply_adds(channels1, channels2) -> multiply-adds per image of a Net with those channels."""
-    hint = ("add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k "
-            "(the maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.")
+    hint = tr("add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x "
+              "k (the maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.")
     return check_cases(lenet_multiply_adds, ((6, 16), (3, 8), (12, 32), (1, 1), (16, 6)), _lenet_multiply_adds,
-                       "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.", hint)
+                       tr("conv2 costs in_channels x out_channels: doubling both channel counts quadruples it."), hint)
 
 
 def check_receptive_field(receptive_field):
     """Exercise: receptive_field(layer) -> the side of the square of input pixels one unit of that layer sees."""
-    hint = ("a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 "
-            "widens it by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).")
+    hint = tr("a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 "
+              "widens it by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).")
     for layer, (_, size) in receptive_windows().items():
         got, error = call(receptive_field, layer)
         if error:
-            return report(False, "", f"{error}. Hint: {hint}")
+            return report(False, "", tr("{problem}. Hint: {hint}", problem=error, hint=hint))
         if compare(got, size):  # the expected size is not shown: it is the answer
-            return report(False, "", f"receptive_field({layer!r}) gave {what(got)}: not the side of the window of "
-                                     f"input pixels that one {layer} unit sees. Hint: {hint}")
-    return report(True, "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.", hint)
+            problem = tr("receptive_field({layer!r}) gave {got}: not the side of the window of input pixels that one "
+                         "{layer} unit sees", layer=layer, got=what(got))
+            return report(False, "", tr("{problem}. Hint: {hint}", problem=problem, hint=hint))
+    return report(True, tr("Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views."),
+                  hint)
 
 
 def conv2_multiply_adds(side):
@@ -174,32 +184,36 @@ def check_conv2_prediction(guess):
     conv1, pool1 = 64 - 4, (64 - 4) // 2
     side = pool1 - 4
     mistakes = {
-        4 * small: "Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and columns "
-                   "at any size.",
-        small: f"{small:,} is conv2's count for 32x32 images: the maps grow with the image.",
+        4 * small: tr("Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and "
+                      "columns at any size."),
+        small: tr("{small:,} is conv2's count for 32x32 images: the maps grow with the image.", small=small),
     }
-    explain = (f"64x64 -> conv1 {conv1}x{conv1} -> pool {pool1}x{pool1} -> conv2 {side}x{side}: "
-               f"16 x {side} x {side} x 6 x 5 x 5 = {large:,}, {large / small:.2f}x the 32x32 count ({small:,}), "
-               f"not 4x: the 4 rows and columns each 5x5 kernel loses weigh less in a bigger image. (fc1 would need "
-               f"{16 * (side // 2) ** 2} inputs, not 400: Net itself refuses 64x64 images.)")
+    explain = tr("64x64 -> conv1 {conv1}x{conv1} -> pool {pool1}x{pool1} -> conv2 {side}x{side}: 16 x {side} x {side} "
+                 "x 6 x 5 x 5 = {large:,}, {ratio:.2f}x the 32x32 count ({small:,}), not 4x: the 4 rows and columns "
+                 "each 5x5 kernel loses weigh less in a bigger image. (fc1 would need {inputs} inputs, not 400: Net "
+                 "itself refuses 64x64 images.)", conv1=conv1, pool1=pool1, side=side, large=large,
+                 ratio=large / small, small=small, inputs=16 * (side // 2) ** 2)
     return check_prediction(guess, large, explain, mistakes=mistakes)
 
 
-NO_SOFTMAX = {
-    "A": "Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in forward "
-         "would be applied twice, squashing the scores and slowing learning. Probabilities are read with softmax after "
-         "the net.",
-    "B": "Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not the "
-         "reason.",
-    "C": "Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the same "
-         "with or without it: the cell on logits and probabilities asserts it.",
-    "D": "fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar chart).",
-}
+def no_softmax_options():
+    """The options of check_no_softmax, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in "
+                "forward would be applied twice, squashing the scores and slowing learning. Probabilities are read "
+                "with softmax after the net."),
+        "B": tr("Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not "
+                "the reason."),
+        "C": tr("Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the "
+                "same with or without it: the cell on logits and probabilities asserts it."),
+        "D": tr("fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar "
+                "chart)."),
+    }
 
 
 def check_no_softmax(answer):
     """Exercise (why): the letter of the reason Net's forward ends with fc3 and no softmax."""
-    return check_choice(answer, NO_SOFTMAX, "A")
+    return check_choice(answer, no_softmax_options(), "A")
 
 
 def _most_confused_cases():
@@ -222,8 +236,8 @@ def most_confused_reference(matrix):
 
 def check_most_confused(most_confused):
     """Exercise: most_confused(matrix) -> (true class, predicted class) of the largest mistake count."""
-    hint = ("the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows "
-            "are true classes and columns predicted ones: divmod(index, number of classes) gives (row, column).")
+    hint = tr("the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows "
+              "are true classes and columns predicted ones: divmod(index, number of classes) gives (row, column).")
     cases = [(matrix,) for matrix, _ in _most_confused_cases()]
     return check_cases(most_confused, cases, most_confused_reference,
-                       "That pair is where to look first: show a few of those images and see why.", hint)
+                       tr("That pair is where to look first: show a few of those images and see why."), hint)

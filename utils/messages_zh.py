@@ -297,6 +297,171 @@ ZH = {
     "changed outputs (red)": "变化的输出（红色）",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
+    # fc.py
+    "{name} should be a whole number, got {kind} {value!r}": "{name} 应为整数，实际是 {kind} {value!r}",
+    "{name} should be at least 1, got {value}": "{name} 至少应为 1，实际是 {value}",
+    "{conv}'s {kernel}x{kernel} kernel does not fit in the {n}x{n} map it gets: {n} - {kernel} + 1 = {left} pixels "
+    "would be left. Use a smaller kernel or a larger input.":
+        "{conv} 的 {kernel}x{kernel} 卷积核放不进它得到的 {n}x{n} 特征图：只会剩下 {n} - {kernel} + 1 = {left} 个像素。"
+        "请用更小的卷积核或更大的输入。",
+    "{pooled}'s {pool}x{pool} window does not fit in the {n}x{n} map it gets: {n} // {pool} = 0 pixels would be "
+    "left. Use a smaller window or a larger input.":
+        "{pooled} 的 {pool}x{pool} 窗口放不进它得到的 {n}x{n} 特征图：只会剩下 {n} // {pool} = 0 个像素。"
+        "请用更小的窗口或更大的输入。",
+    "expected (C, h, w) maps, got {got}": "应为 (C, h, w) 的特征图，实际是 {got}",
+    "expected one image's logits, a tensor of shape ({count},), got {got}":
+        "应为一张图像的 logits，即形状为 ({count},) 的张量，实际是 {got}",
+    "{name} should have shape (3, 32, 32), got {shape}": "{name} 的形状应为 (3, 32, 32)，实际是 {shape}",
+    "the logits should be a float tensor, got {got}: try torch.tensor(...).float()":
+        "logits 应为浮点张量，实际是 {got}：试试 torch.tensor(...).float()",
+    "dim should be one of the logits' dimensions (shape {shape}), got {dim!r}":
+        "dim 应为 logits 的某一个维度（形状为 {shape}），实际是 {dim!r}",
+    "the logits have no values along dim {dim} (shape {shape})": "logits 沿维度 {dim} 没有任何值（形状为 {shape}）",
+    "cross_entropy takes logits of shape (N, C), one row per example, got {shape}: for one example use z[None]; "
+    "other layouts are not supported here":
+        "cross_entropy 接受形状为 (N, C) 的 logits，每个样本一行，实际是 {shape}：只有一个样本时用 z[None]；"
+        "这里不支持其他排列方式",
+    "target should hold class numbers as an int64 (torch.long) tensor, got {got}; class probabilities (float "
+    "targets) are not supported here":
+        "target 应为存放类别编号的 int64（torch.long）张量，实际是 {got}；这里不支持类别概率（浮点数的 target）",
+    "target should have shape ({rows},), one class number per row of logits, got {shape}":
+        "target 的形状应为 ({rows},)，logits 的每一行对应一个类别编号，实际是 {shape}",
+    "target holds class {bad}, but there are {count} classes: 0 to {last}":
+        "target 中有类别 {bad}，但一共只有 {count} 个类别：0 到 {last}",
+    "{name} should be a float tensor of weight's dtype ({dtype}), got {got}":
+        "{name} 应为与 weight 数据类型相同（{dtype}）的浮点张量，实际是 {got}",
+    "expected x (..., in_features) and weight (out_features, in_features), got x {x} and weight {weight}":
+        "应为 x (..., in_features) 和 weight (out_features, in_features)，实际是 x {x} 和 weight {weight}",
+    "bias should have shape ({out},), one per output, got {shape}":
+        "bias 的形状应为 ({out},)，每个输出一个，实际是 {shape}",
+    "the backward pass takes a batch x (N, in_features) and grad_out (N, {out}), got x {x} and grad_out {grad}":
+        "反向传播接受一批 x (N, in_features) 和 grad_out (N, {out})，实际是 x {x} 和 grad_out {grad}",
+    "the learning rate should be a number >= 0, got {lr!r}": "学习率应为 >= 0 的数，实际是 {lr!r}",
+    "You can size fc1 for any input now.": "现在，对任何大小的输入，你都能算出 fc1 该有多大了。",
+    "each conv takes kernel - 1 away from the side, each pool divides it by the window (rounding down, //); at the "
+    "end multiply conv2's 16 channels by the side squared.":
+        "每个卷积层让边长减少 kernel - 1，每个汇聚层把边长除以窗口大小（向下取整，//）；"
+        "最后用 conv2 的 16 个通道乘以边长的平方。",
+    "0.1 is the probability of the right class; the loss is minus its log.":
+        "0.1 是正确类别的概率；损失是它的对数取负。",
+    "a loss of 0 needs probability 1 on the right class; here it gets only 1/10.":
+        "损失为 0 要求正确类别的概率为 1；这里它只得到 1/10。",
+    "1 would be -log(1/e): the loss is -log(1/10).": "1 是 -log(1/e)：而损失是 -log(1/10)。",
+    "10 is the number of classes; the loss is its natural log.": "10 是类别数；损失是它的自然对数。",
+    "Equal logits give every class 1/10, and -log(1/10) = ln 10 ≈ 2.303: an untrained classifier starts near this "
+    "loss.":
+        "相等的 logits 给每个类别 1/10 的概率，而 -log(1/10) = ln 10 ≈ 2.303：未经训练的分类器的损失就从这附近开始。",
+    "Right: nn.CrossEntropyLoss applies log_softmax itself; a softmax in forward would be applied twice, squashing "
+    "the logits into [0, 1] and shrinking the gradients.":
+        "对：nn.CrossEntropyLoss 自己会做 log_softmax；在 forward 里再加 softmax 就会做两次，"
+        "把 logits 压进 [0, 1]，梯度也随之变小。",
+    "No: softmax is cheap (one exp per class); speed is not the reason.":
+        "不对：softmax 的计算量很小（每个类别一次 exp）；原因不在速度。",
+    "No: softmax keeps the order of the scores, so the argmax (the predicted class) is the same with or without "
+    "it; it does not make the prediction more accurate.":
+        "不对：softmax 不改变分数的大小顺序，所以有没有它 argmax（预测的类别）都一样；它不会让预测更准确。",
+    "No: a softmax is differentiable and backpropagation goes through it; the trouble is that the loss already has "
+    "one inside it.":
+        "不对：softmax 是可微的，反向传播可以穿过它；问题在于损失函数里已经有一个 softmax 了。",
+    "The gradient is the prediction minus the truth, per example.": "每个样本的梯度就是预测减去真实值。",
+    "differentiate -z[y] + logsumexp(z): each row gets softmax(z) minus 1 at the right class (F.one_hot(target, "
+    "C)); the mean over N rows divides everything by N. Use a stable softmax.":
+        "对 -z[y] + logsumexp(z) 求导：每一行得到 softmax(z)，并在正确类别处减 1（F.one_hot(target, C)）；"
+        "对 N 行求平均会把所有值都除以 N。请用数值稳定的 softmax。",
+    "photo, mirrored": "照片（镜像）",
+    "noise (seed {seed})": "噪声（种子 {seed}）",
+    "conv kernel": "卷积核大小",
+    "pool window": "汇聚窗口",
+    "flatten {c}x{h}x{w} = {n}": "展平 {c}x{h}x{w} = {n}",
+    "input": "输入",
+    "stage": "阶段",
+    "layer": "层",
+    "output size": "输出大小",
+    "shape": "形状",
+    "values": "数值个数",
+    "<p>flatten: {c} × {h} × {w} = <b>{n:,}</b> numbers per image, so <code>fc1 = nn.Linear({c} * {h} * {w}, "
+    "120)</code> = <code>nn.Linear({n}, 120)</code> with {parameters:,} parameters.</p>":
+        "<p>展平：{c} × {h} × {w} = 每张图像 <b>{n:,}</b> 个数，所以 <code>fc1 = nn.Linear({c} * {h} * {w}, "
+        "120)</code> = <code>nn.Linear({n}, 120)</code>，共 {parameters:,} 个参数。</p>",
+    "temperature T": "温度 T",
+    "softmax(logits / T): bar height = probability, grey line = 1/{count}":
+        "softmax(logits / T)：柱高 = 概率，灰线 = 1/{count}",
+    "class": "类别",
+    "probability": "概率",
+    "<p>T = {temperature:g}: probabilities sum to {total:.6f}; predicted class (argmax) = {name}.</p>":
+        "<p>T = {temperature:g}：概率之和为 {total:.6f}；预测的类别（argmax）= {name}。</p>",
+    "fc1 neuron": "fc1 神经元",
+    "<p>neuron {neuron}: w · x = {total:+.4f} (the sum of the {count} products on the right), + bias {bias:+.4f} = "
+    "<b>{activation:+.4f}</b>; after ReLU <b>{relu:.4f}</b>. For this input it ranks {rank} of {neurons} fc1 "
+    "neurons (1 = most active).</p>":
+        "<p>神经元 {neuron}：w · x = {total:+.4f}（右边 {count} 个乘积之和），加上偏置 {bias:+.4f} = "
+        "<b>{activation:+.4f}</b>；经过 ReLU 后为 <b>{relu:.4f}</b>。对这个输入，它在 {neurons} 个 fc1 神经元中"
+        "排第 {rank}（1 = 最活跃）。</p>",
+    "input image 3x32x32": "输入图像 3x32x32",
+    "what fc1 sees: {c} maps of {side}x{side}": "fc1 看到的：{c} 张 {side}x{side} 的特征图",
+    "this neuron's weights": "这个神经元的权重",
+    "weight x input: each product": "权重 x 输入：每个乘积",
+    # lenet.py
+    "after training": "训练后",
+    "before training": "训练前",
+    "channel": "通道",
+    "weights": "权重",
+    "<b>{layer}</b>, channel {channel} of {channels}: a {h}x{w} map, strongest response {peak:.2f} (its window in "
+    "the input is boxed); {zero:.0%} of it is zero.<br>Network {network}: predicts <b>{guess}</b> ({p:.0%}); the "
+    "true class {truth} gets {q:.0%}.":
+        "<b>{layer}</b>，第 {channel} 个通道（共 {channels} 个）：{h}x{w} 的特征图，最强响应为 {peak:.2f}"
+        "（它在输入中的窗口已用方框标出）；其中 {zero:.0%} 为零。<br>{network}的网络：预测为 <b>{guess}</b>"
+        "（{p:.0%}）；真实类别（{truth}）得到 {q:.0%}。",
+    "{layer}, channel {channel}": "{layer}，通道 {channel}",
+    "all {count} channels": "全部 {count} 个通道",
+    "images should be (K, 3, 32, 32) uint8, got {shape} {dtype}":
+        "images 应为 (K, 3, 32, 32) 的 uint8，实际是 {shape} {dtype}",
+    "expected one label per image ({count}), got shape {shape}":
+        "应为每张图像一个标签（共 {count} 个），实际形状是 {shape}",
+    "add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k (the "
+    "maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.":
+        "把五层加起来：一个卷积层的开销是 out_channels x out_height x out_width x in_channels x k x k"
+        "（无论通道数是多少，特征图都是 28x28 和 10x10），一个全连接层是 in x out，汇聚层为零。",
+    "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.":
+        "conv2 的开销与 in_channels x out_channels 成正比：两个通道数都翻倍，开销就变成 4 倍。",
+    "a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 widens it "
+    "by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).":
+        "一个 KxK 的卷积层把窗口加宽 (K - 1) 步（按它下面那一层的步计）；步幅为 2 的 2x2 汇聚层把窗口加宽一步，"
+        "并让一步变为原来的两倍，都以输入像素计（conv1：5，一步 = 1 个像素）。",
+    "receptive_field({layer!r}) gave {got}: not the side of the window of input pixels that one {layer} unit sees":
+        "receptive_field({layer!r}) 给出了 {got}：这不是一个 {layer} 单元所看到的输入像素窗口的边长",
+    "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.":
+        "一个 pool2 单元能看到图像一半的宽度：fc1 再把 25 个这样相互重叠的视野组合起来。",
+    "Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and columns at any size.":
+        "32x32 时次数的 4 倍，是假设 conv2 的特征图变大 4 倍；但无论大小如何，5x5 卷积核都会损失 4 行和 4 列。",
+    "{small:,} is conv2's count for 32x32 images: the maps grow with the image.":
+        "{small:,} 是 32x32 图像时 conv2 的次数：特征图会随图像一起变大。",
+    "64x64 -> conv1 {conv1}x{conv1} -> pool {pool1}x{pool1} -> conv2 {side}x{side}: 16 x {side} x {side} x 6 x 5 x "
+    "5 = {large:,}, {ratio:.2f}x the 32x32 count ({small:,}), not 4x: the 4 rows and columns each 5x5 kernel loses "
+    "weigh less in a bigger image. (fc1 would need {inputs} inputs, not 400: Net itself refuses 64x64 images.)":
+        "64x64 -> conv1 {conv1}x{conv1} -> 汇聚 {pool1}x{pool1} -> conv2 {side}x{side}：16 x {side} x {side} x 6 x 5 "
+        "x 5 = {large:,}，是 32x32 时次数（{small:,}）的 {ratio:.2f} 倍，而不是 4 倍："
+        "每个 5x5 卷积核损失的 4 行和 4 列，在更大的图像中占比更小。"
+        "（fc1 将需要 {inputs} 个输入，而不是 400：Net 本身不接受 64x64 的图像。）",
+    "Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in forward "
+    "would be applied twice, squashing the scores and slowing learning. Probabilities are read with softmax after "
+    "the net.":
+        "对：nn.CrossEntropyLoss（F.cross_entropy）自己会对 logits 做 log-softmax；"
+        "在 forward 里再加 softmax 就会做两次，把分数压扁，学习也会变慢。要读出概率，就在网络之后再做 softmax。",
+    "Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not the reason.":
+        "softmax 每张图像只需算 10 次指数，和 Net 的 651,720 次乘加运算相比微不足道：原因不在速度。",
+    "Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the same "
+    "with or without it: the cell on logits and probabilities asserts it.":
+        "softmax 不改变分数的大小顺序（exp 是递增函数），所以有没有它，预测的类别（argmax）都一样："
+        "关于 logits 和概率的那个单元格断言了这一点。",
+    "fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar chart).":
+        "fc3 的输出不是概率：它们可以是负数，加起来也不等于 1（见 logits 的柱状图）。",
+    "the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows are true "
+    "classes and columns predicted ones: divmod(index, number of classes) gives (row, column).":
+        "对角线上是预测正确的数目，所以先把它去掉（例如 matrix - torch.diag(matrix.diag())）；行是真实类别，"
+        "列是预测的类别：divmod(index, 类别数) 给出 (行, 列)。",
+    "That pair is where to look first: show a few of those images and see why.":
+        "先看这一对：显示几张这样的图像，看看为什么。",
     # net.py
     "Net expects a batch of images of shape (N, 3, 32, 32), got {shape}":
         "Net 需要一批形状为 (N, 3, 32, 32) 的图像，实际是 {shape}",
@@ -358,6 +523,18 @@ ZH = {
     ", ": "、",  # between the names of a list of classes
     "{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n  {how}":
         "{why}\n数据集：{data}\n  由种子 {seed} 在这台计算机上生成，无需下载：{classes}。\n  {how}",
+    "Data folder: {folder} ({note}).": "数据文件夹：{folder}（{note}）。",
+    "from {variable}, read-only: only read; checkpoints go in {checkpoints}":
+        "来自 {variable}，只读：只从中读取；检查点保存在 {checkpoints}",
+    "from {variable}: CIFAR-10 and checkpoints": "来自 {variable}：存放 CIFAR-10 和检查点",
+    "CIFAR-10 and checkpoints{why}; set {variable} to choose another folder":
+        "存放 CIFAR-10 和检查点{why}；设置 {variable} 可以换一个文件夹",
+    ", as data/ beside the notebook is read-only": "，因为笔记本旁边的 data/ 是只读的",
+    "it is not in {root}": "它不在 {root} 中",
+    "{problem}; {root} is read-only here, so nothing in it is changed or downloaded: ask whoever manages it for a "
+    "complete copy, or set {variable} to a folder you can write to":
+        "{problem}；{root} 在这里是只读的，所以不会修改其中的任何文件，也不会下载到那里："
+        "请向管理它的人要一份完整的副本，或者把 {variable} 设为一个你有写入权限的文件夹",
     # train.py
     "the loss diverged (it became {loss}) at step {step}": "损失在第 {step} 步发散了（变成了 {loss}）",
     "{error} of epoch {epoch}: lower the learning rate (lr={lr})":
