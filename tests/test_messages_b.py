@@ -4,6 +4,8 @@ Each test runs with set_language("zh") and checks what a learner would read: ref
 messages, checker verdicts and hints, widget labels and class names.
 """
 
+import warnings
+
 import pytest
 import torch
 
@@ -68,7 +70,9 @@ def test_training_speaks_chinese(chinese, capsys):
         train.train(model, small, epochs=2, batch_size=50, lr=1e9, show=False)
     monitor = train.Monitor(1, 2)
     assert monitor.progress.widget.children[0].value == "<b>训练</b>&nbsp;"
-    monitor.epoch(train.History([2.3, 2.2], [0.1], [0.2], [1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for a glyph it cannot draw
+        monitor.epoch(train.History([2.3, 2.2], [0.1], [0.2], [1.0]))
     assert monitor.loss_axes.get_title() == "每个小批量的训练损失" and monitor.accuracy_axes.get_ylabel() == "准确率"
     assert monitor._bundle()["text/plain"].startswith("训练进度和曲线")
 
