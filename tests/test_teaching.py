@@ -1,5 +1,7 @@
-"""The teacher's guide (TEACHING.md) agrees with the notebooks: sections, minutes, widgets, misconceptions, glossary."""
+"""The teacher's guides (TEACHING.md and TEACHING.zh-CN.md) agree with their notebooks: sections, minutes, widgets,
+misconceptions, glossary; the Chinese one uses the glossary's terms."""
 
+import csv
 import json
 import re
 import sys
@@ -15,27 +17,56 @@ import sync_notebooks  # noqa: E402
 from utils import conv, fc, lenet, pool  # noqa: E402,F401  (imported so every widget class is defined)
 from utils.view import LiveView  # noqa: E402
 
-NOTEBOOKS = sync_notebooks.notebook_paths()
-GUIDE = (ROOT / "TEACHING.md").read_text()
+# Each edition: its guide, its notebooks, and how its guide words the lesson paths, the cell a link points at
+# and the classroom commands.
+EDITIONS = {
+    "en": {"guide": "TEACHING.md", "folder": sync_notebooks.NOTEBOOKS, "cell": ", the cell ",
+           "core": "45-minute path: the core sections, {} minutes",
+           "everything": "90-minute path: every section, {} minutes",
+           "commands": ("python3 run.py lab", "python3 run.py class", "python3 run.py build", "utils.presenter(True)")},
+    "zh": {"guide": "TEACHING.zh-CN.md", "folder": sync_notebooks.CHINESE, "cell": " 中的单元格 ",
+           "core": "45 分钟路线：只讲核心小节，共 {} 分钟",
+           "everything": "90 分钟路线：讲全部小节，共 {} 分钟",
+           "commands": ("python3 run.py lab zh", "python3 run.py class", "python3 run.py build",
+                        "utils.presenter(True)")},
+}
+GUIDES = {language: (ROOT / e["guide"]).read_text() for language, e in EDITIONS.items()}
+PAIRS = [pytest.param(language, path, id=f"{language}-{path.name}")
+         for language, e in EDITIONS.items() for path in sync_notebooks.notebook_paths(e["folder"])]
+KINDS = {"core": "core", "optional": "optional", "核心": "core", "选讲": "optional"}  # a guide's word: the tag
 WIDGETS = {cls.__name__ for cls in LiveView.__subclasses__()}
-LINK = re.compile(r"\[(\d\d) › ([^\]]+)\]\((notebooks/[^)]+\.ipynb)\)(?:, the cell \*([^*]+)\*)?")
+GLOSSARY = list(csv.DictReader((ROOT / "i18n" / "glossary.tsv").open(encoding="utf-8"), delimiter="\t"))
+REJECTED = {variant: row["中文"] for row in GLOSSARY
+            for variant in row["rejected variants (never used in the Chinese edition)"].split("|") if variant}
+
+
+def link_pattern(cell_words):
+    """A link to a notebook's heading, then maybe the cell: `[01 › title](notebooks/...ipynb)<cell_words>*phrase*`."""
+    return re.compile(rf"\[(\d\d) › ([^\]]+)\]\((notebooks/[^)]+\.ipynb)\)(?:{re.escape(cell_words)}\*([^*]+)\*)?")
+
+
+def misconceptions(guide):
+    """The items of the guide's misconceptions part (`## ...Common misconceptions`), one line each."""
+    match = re.search(r"^## [^\n]*Common misconceptions.*?(?=^## |\Z)", guide, re.S | re.M)
+    assert match, "the guide has no part '## ... Common misconceptions'"
+    return re.findall(r"^- \*\*.+$", match.group(0), re.M)
 
 
 def cells(path):
     return json.loads(path.read_text())["cells"]
 
 
-def part(number, guide=GUIDE):
+def part(number, guide):
     """The guide's part for notebook `number` ("01"): from its `## 01 · ` heading to the next `## `."""
     match = re.search(rf"^## {number} · .*?(?=^## |\Z)", guide, re.S | re.M)
-    assert match, f"TEACHING.md has no part '## {number} · ...'"
+    assert match, f"the guide has no part '## {number} · ...'"
     return match.group(0)
 
 
 def lesson_plan(text):
-    """The rows of a part's table: [(section title, "core"/"optional", minutes)]."""
-    return [(title.strip(), kind, int(minutes))
-            for title, kind, minutes in re.findall(r"^\| (.+?) \| (core|optional) \| (\d+) \|$", text, re.M)]
+    """The rows of a part's table: [(section title, "core"/"optional", minutes)]; 核心/选讲 are core/optional."""
+    return [(title.strip(), KINDS[kind], int(minutes))
+            for title, kind, minutes in re.findall(r"^\| (.+?) \| (core|optional|核心|选讲) \| (\d+) \|$", text, re.M)]
 
 
 def widget_cells(notebook_cells):
@@ -60,6 +91,17 @@ def normalized(text):
 def test_lesson_plan_rows_are_read():
     text = "## 01 · T\n\n| section | path | minutes |\n|---|---|---|\n| A · 甲 | core | 8 |\n| B | optional | 0 |\n"
     assert lesson_plan(part("01", text)) == [("A · 甲", "core", 8), ("B", "optional", 0)]
+    assert lesson_plan("| 甲 · A | 核心 | 8 |\n| 乙 · B | 选讲 | 0 |\n| 丙 | 必讲 | 3 |\n") == [
+        ("甲 · A", "core", 8), ("乙 · B", "optional", 0)]
+
+
+def test_links_are_read_in_both_wordings():
+    en = "[01 › 2. Size · 尺寸](notebooks/01_convolution.ipynb), the cell *Per-side*; [02 › X](notebooks/02_x.ipynb)"
+    zh = "见 [01 › 2. 尺寸 · Size](notebooks/zh/01_convolution.ipynb) 中的单元格 *每侧填充*。"
+    assert link_pattern(EDITIONS["en"]["cell"]).findall(en) == [
+        ("01", "2. Size · 尺寸", "notebooks/01_convolution.ipynb", "Per-side"), ("02", "X", "notebooks/02_x.ipynb", "")]
+    assert link_pattern(EDITIONS["zh"]["cell"]).findall(zh) == [
+        ("01", "2. 尺寸 · Size", "notebooks/zh/01_convolution.ipynb", "每侧填充")]
 
 
 def test_widget_cells_are_found_and_class_attributes_are_not():
@@ -70,10 +112,10 @@ def test_widget_cells_are_found_and_class_attributes_are_not():
     assert widget_cells(made) == [0, 2]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_the_guide_and_the_notebook_agree_on_every_section(path):
+@pytest.mark.parametrize("language, path", PAIRS)
+def test_the_guide_and_the_notebook_agree_on_every_section(language, path):
     number = path.name[:2]
-    plan = lesson_plan(part(number))
+    plan = lesson_plan(part(number, GUIDES[language]))
     notebook = classroom.sections(cells(path))
     assert classroom.guide_disagreements(cells(path), [(title, kind) for title, kind, _ in plan]) == []
     minutes = {s["title"]: s["minutes"] for s in notebook}
@@ -82,35 +124,45 @@ def test_the_guide_and_the_notebook_agree_on_every_section(path):
     assert [title for title, _, _ in plan] == [s["title"] for s in notebook], "the guide lists the sections in order"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_the_lesson_paths_fit_their_time_and_the_guide_says_so(path):
-    text = part(path.name[:2])
+@pytest.mark.parametrize("language, path", PAIRS)
+def test_the_lesson_paths_fit_their_time_and_the_guide_says_so(language, path):
+    edition = EDITIONS[language]
+    text = part(path.name[:2], GUIDES[language])
     plan = lesson_plan(text)
     core = sum(m for _, kind, m in plan if kind == "core")
     everything = sum(m for _, _, m in plan)
     assert core <= 45 and everything <= 90, f"{path.name}: core {core} min, everything {everything} min"
-    assert f"45-minute path: the core sections, {core} minutes" in text
-    assert f"90-minute path: every section, {everything} minutes" in text
+    assert edition["core"].format(core) in text
+    assert edition["everything"].format(everything) in text
     assert any(kind == "optional" and "Exercises" in title for title, kind, _ in plan), "exercises are optional"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_widget_has_notes_before_it_and_a_question_in_the_guide(path):
+def test_both_guides_plan_the_same_lessons():
+    for path in sync_notebooks.notebook_paths():
+        plans = [lesson_plan(part(path.name[:2], guide)) for guide in GUIDES.values()]
+        assert [row[1:] for row in plans[0]] == [row[1:] for row in plans[1]], f"{path.name}: kinds and minutes differ"
+        widgets = [sorted(re.findall(r"^- \*\*(\w+)\*\*", part(path.name[:2], g), re.M)) for g in GUIDES.values()]
+        assert widgets[0] == widgets[1], f"{path.name}: the guides ask about different widgets {widgets}"
+
+
+@pytest.mark.parametrize("language, path", PAIRS)
+def test_every_widget_has_notes_before_it_and_a_question_in_the_guide(language, path):
     notebook = cells(path)
     widgets = widget_cells(notebook)
     assert widgets, f"{path.name}: no widget found; is the widget detection out of date?"
     for i in widgets:
         before = notebook[i - 1]
         assert "notes" in classroom.tags(before), f"{path.name}: cell {i} shows a widget, no speaker notes before it"
-        assert "?" in classroom.text(before), f"{path.name}: the notes before cell {i} ask the class no question"
-    text = part(path.name[:2])
+        assert re.search("[?？]", classroom.text(before)), f"{path.name}: the notes before cell {i} ask no question"
+    text = part(path.name[:2], GUIDES[language])
     for i in widgets:
         name = next(w for w in WIDGETS if w in classroom.text(notebook[i]))
-        assert f"**{name}**" in text, f"TEACHING.md's part for {path.name} gives no question for {name}"
+        assert f"**{name}**" in text, f"{EDITIONS[language]['guide']}: no question for {name} ({path.name})"
 
 
-def test_notes_cells_are_markdown_with_unique_ids():
-    for path in NOTEBOOKS:
+@pytest.mark.parametrize("language", EDITIONS)
+def test_notes_cells_are_markdown_with_unique_ids(language):
+    for path in sync_notebooks.notebook_paths(EDITIONS[language]["folder"]):
         notebook = cells(path)
         ids = [c["id"] for c in notebook]
         assert len(ids) == len(set(ids)), f"{path.name}: duplicate cell ids"
@@ -118,15 +170,17 @@ def test_notes_cells_are_markdown_with_unique_ids():
         assert notes and all(c["cell_type"] == "markdown" and classroom.heading(c) is None for c in notes)
 
 
-def test_each_misconception_links_to_a_heading_and_a_cell_that_exist():
-    misconceptions = re.search(r"^## Common misconceptions.*?(?=^## |\Z)", GUIDE, re.S | re.M).group(0)
-    items = re.findall(r"^- \*\*.+$", misconceptions, re.M)
+@pytest.mark.parametrize("language", EDITIONS)
+def test_each_misconception_links_to_a_heading_and_a_cell_that_exist(language):
+    edition = EDITIONS[language]
+    items = misconceptions(GUIDES[language])
     assert len(items) >= 8
     for item in items:
-        links = LINK.findall(item)
+        links = link_pattern(edition["cell"]).findall(item)
         assert links, f"a misconception without a link to the cell that dispels it: {item[:80]}"
         for number, title, target, phrase in links:
             path = ROOT / target
+            assert path.parent == edition["folder"], f"{edition['guide']} links to {target}, not its own edition"
             assert path.name.startswith(number) and path.exists(), target
             notebook = cells(path)
             starts = [i for i, c in enumerate(notebook) if (classroom.heading(c) or (0, None))[1] == title]
@@ -138,19 +192,35 @@ def test_each_misconception_links_to_a_heading_and_a_cell_that_exist():
             assert not phrase or phrase in section, f"{target} § {title!r} has no cell saying {phrase!r}"
 
 
-def test_the_guide_names_the_classroom_commands():
-    for command in ("python3 run.py lab", "python3 run.py class", "python3 run.py build", "utils.presenter(True)"):
-        assert command in GUIDE, command
+def test_both_guides_list_the_same_misconceptions():
+    counts = {}
+    for language, guide in GUIDES.items():
+        items = misconceptions(guide)
+        counts[language] = [[(n, Path(t).name) for n, _, t, _ in link_pattern(EDITIONS[language]["cell"]).findall(i)]
+                            for i in items]
+    assert counts["en"] == counts["zh"], "the guides' misconceptions differ (their links, item by item)"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_the_glossary_uses_the_series_terms_and_the_notebook_uses_them(path):
-    terms = {}
-    for row in (ROOT / "i18n" / "glossary.tsv").read_text().splitlines()[1:]:
-        english, chinese = row.split("\t")[:2]
-        terms[english] = chinese
+@pytest.mark.parametrize("language", EDITIONS)
+def test_the_guide_names_the_classroom_commands_and_links_the_other_guide(language):
+    for command in EDITIONS[language]["commands"]:
+        assert command in GUIDES[language], command
+    for other in EDITIONS.values():
+        if other["guide"] != EDITIONS[language]["guide"]:
+            head = GUIDES[language].split("\n## ", 1)[0]
+            assert f"]({other['guide']})" in head, f"{EDITIONS[language]['guide']} links to {other['guide']} at its top"
+
+
+def test_the_chinese_guide_uses_no_rejected_variant():
+    used = {variant: term for variant, term in REJECTED.items() if variant in GUIDES["zh"]}
+    assert not used, f"TEACHING.zh-CN.md uses rejected variants (variant: use instead): {used}"
+
+
+@pytest.mark.parametrize("language, path", PAIRS)
+def test_the_glossary_uses_the_series_terms_and_the_notebook_uses_them(language, path):
+    terms = {row["english"]: row["中文"] for row in GLOSSARY}
     notebook = cells(path)
-    [glossary] = [c for c in notebook if classroom.heading(c) == (2, "Glossary · 术语表")]
+    [glossary] = [c for c in notebook if classroom.heading(c) in ((2, "Glossary · 术语表"), (2, "术语表 · Glossary"))]
     assert notebook.index(glossary) == len(notebook) - 2, "the glossary comes last, before the bottom navigation"
     rows = re.findall(r"^\| (.+?) \| (.+?) \|$", classroom.text(glossary), re.M)[2:]  # after the header and rule
     assert rows, f"{path.name}: an empty glossary"
