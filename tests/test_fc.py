@@ -182,19 +182,20 @@ def test_flatten_calculator_shows_the_in_features_pytorch_measures_and_explains_
 
 def test_flatten_calculator_pictures_change_with_the_settings():
     view = fc.FlattenCalculator()
-    before = [p.rgb.copy() for p in view.panels]
+    before = [p.rgb.copy() for p in view.stages]
     view.update(size=48)
-    assert not np.array_equal(before[1], view.panels[1].rgb), "conv1's stack should grow with the input"
+    assert not np.array_equal(before[1], view.stages[1].rgb), "conv1's stack should grow with the input"
     view.update(kernel=3)
     c, h, w = pytorch_stages(48, 3, 2)[-1]
     assert view.message == "" and f"{c}×{h}×{w}" in view.text
-    assert view.panels[-1].title == f"flatten {c}x{h}x{w} = {c * h * w}", "the flattened vector's caption counts"
-    assert [p.title.split()[0] for p in view.panels] == ["input", "conv1", "pool1", "conv2", "pool2", "flatten"]
+    assert view.stages[-1].title == f"flatten {c}x{h}x{w} = {c * h * w}", "the flattened vector's caption counts"
+    assert [p.title.split()[0] for p in view.stages] == ["input", "conv1", "pool1", "conv2", "pool2", "flatten"]
+    np.testing.assert_array_equal(view.panels[0].rgb, draw.grid([p.shown() for p in view.stages], gap=12))
 
 
 def test_flatten_calculator_draws_every_stage_at_the_inputs_scale():
     view = fc.FlattenCalculator()
-    sides = [int((p.rgb[:, 4, 0] == 40).sum()) for p in view.panels[:-1]]  # the front map's dark left edge
+    sides = [int((p.rgb[:, 4, 0] == 40).sum()) for p in view.stages[:-1]]  # the front map's dark left edge
     assert sides == [max(1, round(h * draw.scaled(76) / 32)) for _, (_, h, _) in fc.stage_shapes(32)]
 
 

@@ -149,19 +149,21 @@ class FlattenCalculator(LiveView):
             "kernel": widgets.IntSlider(value=5, min=1, max=9, description=tr("conv kernel"), style=style),
             "pool": widgets.IntSlider(value=2, min=1, max=4, description=tr("pool window"), style=style),
         }
+        self.stages = []
         super().__init__(controls)
 
     def compute(self, size, kernel, pool):
         stages = stage_shapes(size, kernel, pool)
         scale = draw.scaled(76) / size  # the input spans 76 px; every later map is drawn to the same scale
-        panels = [Panel(f"{_stage(name)} {'x'.join(map(str, shape))}",
-                        _stack(shape, scale, _RGB if name == "input" else _TAB20, draw.scaled(132)))
-                  for name, shape in stages]
+        self.stages = [Panel(f"{_stage(name)} {'x'.join(map(str, shape))}",
+                             _stack(shape, scale, _RGB if name == "input" else _TAB20, draw.scaled(132)))
+                       for name, shape in stages]
         c, h, w = stages[-1][1]
         vector = _vector((c, h, w), draw.scaled(140), draw.scaled(6), draw.scaled(2))
-        panels.append(Panel(tr("flatten {c}x{h}x{w} = {n}", c=c, h=h, w=w, n=c * h * w), vector))
+        self.stages.append(Panel(tr("flatten {c}x{h}x{w} = {n}", c=c, h=h, w=w, n=c * h * w), vector))
         self.text = _shape_table(stages, kernel, pool)
-        return panels
+        diagram = draw.grid([stage.shown() for stage in self.stages], columns=3 if draw.presenting() else None, gap=12)
+        return [Panel(tr("shapes from the input to flatten, drawn to one scale"), diagram)]  # one picture, one message
 
 
 def _stage(name):
