@@ -176,7 +176,7 @@ def test_flatten_calculator_shows_the_in_features_pytorch_measures_and_explains_
             continue
         c, h, w = measured[-1]
         assert f"nn.Linear({c * h * w}, 120)" in view.text, settings
-        assert len(view.panels) == 6 and all(p.rgb.dtype == np.uint8 for p in view.panels)
+        assert len(view.stages) == 6 and all(p.rgb.dtype == np.uint8 for p in view.stages)
     assert refused, "the sweep should reach settings that collapse a map"
 
 
