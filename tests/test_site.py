@@ -298,3 +298,12 @@ def test_a_chinese_page_prints_with_its_glyphs(tmp_path):
     assert_real_chinese_glyphs(glyphs, "a Chinese page")
     height = dict((c, h) for c, h, _ in glyphs)
     assert height["一"] < 0.4 * height["网"], glyphs
+
+
+def test_a_notebook_that_fails_stops_the_build_naming_it(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("assert 1 == 2, 'the check failed'")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "05_broken.ipynb")
+    with pytest.raises(RuntimeError, match=r"05_broken.ipynb failed, so it has no page(.|\n)*the check failed"):
+        website.execute(tmp_path / "05_broken.ipynb", tmp_path / "out" / "05_broken.ipynb")
+    assert not (tmp_path / "out").exists()

@@ -30,6 +30,7 @@ import nbformat
 import sync_notebooks
 from latex2mathml.converter import convert as latex_to_mathml
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
@@ -66,8 +67,11 @@ def executed_path(dist, path):
 def execute(path, target):
     """Run the notebook at `path` in its own folder, as a learner would, and save the copy with outputs to `target`."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    try:
+        NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except CellExecutionError as error:  # a page must never show an error: stop, naming the notebook
+        raise RuntimeError(f"{os.path.relpath(path, ROOT)} failed, so it has no page or handout:\n{error}") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return target
