@@ -118,6 +118,8 @@ PAGE_CHECK_JS = r"""async () => {
     const stderr = o.dataset.mimeType === 'application/vnd.jupyter.stderr';
     if (/Traceback/.test(o.textContent) || (stderr && /Error/.test(o.textContent)))
       found.push(`error output: ${o.textContent.slice(0, 200)}`);
+    const tofu = o.textContent.match(/Glyph \d+ \([^)]*\) missing from font/);  // a picture's text drawn as boxes
+    if (tofu) found.push(`a figure lacks a glyph: ${tofu[0]}`);
   }
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   return {found, links, widgets: widgets.length, pictures: widgets.filter(f => f.querySelector('img')).length};
