@@ -172,10 +172,12 @@ class JupyterLab:
 
 
 class Voila:
-    """`voila <notebook>` on 127.0.0.1 (what `python3 run.py class` starts), started on enter, stopped on exit."""
+    """`voila <notebook>` on 127.0.0.1 (what `python3 run.py class` starts), started on enter, stopped on exit.
 
-    def __init__(self, notebook):
-        self.notebook, self.url, self.process = Path(notebook).resolve(), "", None
+    `env`: extra environment variables for the server and its kernels (CNN_LAYERS_PRESENTER=1, say)."""
+
+    def __init__(self, notebook, env=None):
+        self.notebook, self.url, self.process, self.env = Path(notebook).resolve(), "", None, env or {}
 
     def __enter__(self):
         port = free_port()
@@ -183,7 +185,8 @@ class Voila:
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "-m", "voila", str(self.notebook), "--no-browser",
                                          "--Voila.ip=127.0.0.1", f"--port={port}"], stdout=self.log,
-                                        stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                                        stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, PYTHONUNBUFFERED="1", **self.env))
         deadline = time.monotonic() + SERVER_START_S
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -202,6 +205,32 @@ class Voila:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log.close()
+
+
+# Per widget (a .jupyter-widgets root): its pictures' rendered sizes against their own pixel sizes, and
+# every piece of text a learner reads (labels, readouts, buttons, menus, HTML): its computed font size,
+# whether it is cut (text wider than its box) or wraps (taller than about one line).
+SIZES_JS = r"""
+root => {
+  const pictures = [...root.querySelectorAll('img')].map(i => {
+    const r = i.getBoundingClientRect();
+    return {width: r.width, height: r.height, natural: [i.naturalWidth, i.naturalHeight]};
+  });
+  const labels = [...root.querySelectorAll(
+      '.widget-label, .jupyter-widget-label, .widget-readout, .jupyter-widget-readout, button, select, ' +
+      '.widget-html-content td, .widget-html-content th, .widget-html-content p, .widget-html-content span')]
+    .filter(e => e.offsetParent && (e.textContent || '').trim())
+    .map(e => {
+      const style = getComputedStyle(e), size = parseFloat(style.fontSize);
+      const lineHeight = parseFloat(style.lineHeight) || 1.4 * size;
+      const oneLine = !['P', 'SPAN', 'TD', 'TH'].includes(e.tagName);  // labels, readouts, buttons, menus
+      return {text: e.textContent.trim().slice(0, 40), size,
+              cut: e.scrollWidth > e.clientWidth + 1 && style.overflow !== 'visible',
+              wrapped: oneLine && e.getBoundingClientRect().height > 1.8 * lineHeight};
+    });
+  return {pictures, labels};
+}
+"""
 
 
 # In-page helpers. `window.__lab` reads the current notebook's kernel and model; `window.__probe`

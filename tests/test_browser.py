@@ -24,7 +24,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_support import JupyterLab, Notebook, PlaywrightTimeout, Voila, chromium, missing_browser  # noqa: E402
+from browser_support import (  # noqa: E402
+    SIZES_JS,
+    JupyterLab,
+    Notebook,
+    PlaywrightTimeout,
+    Voila,
+    chromium,
+    missing_browser,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -156,3 +164,56 @@ def test_dashboard_shows_every_widget_and_each_answers_a_slider(browser, voila):
         except PlaywrightTimeout:
             silent.append(f"widget {i + 1}")
     assert views.count() == expected and not silent, f"{views.count()} of {expected} widgets; no redraw: {silent}"
+
+
+PRESENTER_VIEWPORTS = [(1280, 720), (1920, 1080)]
+MAIN_PICTURE_PX, LABEL_PX = 400, 18  # issue 11: presenter scale on, at 1280x720
+
+
+@pytest.fixture(scope="module")
+def presenter_page(browser):
+    """The dashboard served with the presenter scale on (CNN_LAYERS_PRESENTER=1, as `run.py class` can start it),
+    loaded once (Voila runs it in a new kernel per page load) and resized for each viewport."""
+    with Voila(DASHBOARD, env={"CNN_LAYERS_PRESENTER": "1"}) as server:
+        context = browser.new_context(viewport=dict(zip(("width", "height"), PRESENTER_VIEWPORTS[0])))
+        page = context.new_page()
+        page.goto(server.url, timeout=300_000)
+        page.wait_for_function("sel => document.querySelectorAll(sel).length >= 8 && "
+                               "!document.body.textContent.includes('Loading widget')", arg=DASHBOARD_WIDGETS,
+                               timeout=300_000)
+        page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth)", timeout=60_000)
+        yield page
+        context.close()
+
+
+def measured_widgets(page, width, height):
+    """At this viewport, per widget its sizes (SIZES_JS); screenshots of the page and of each widget saved."""
+    page.set_viewport_size({"width": width, "height": height})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"presenter-{width}x{height}.png"), full_page=True)
+    views, sizes = page.locator(DASHBOARD_WIDGETS), []
+    for i in range(views.count()):  # what a projector shows with the widget at the top of the screen
+        views.nth(i).evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(ARTIFACTS / f"presenter-{width}x{height}-{i + 1}.png"))
+        sizes.append(views.nth(i).evaluate(SIZES_JS))
+    return sizes
+
+
+@pytest.mark.parametrize("width, height", PRESENTER_VIEWPORTS, ids=lambda v: str(v))
+def test_presenter_scale_reads_from_the_back_row(presenter_page, width, height):
+    # Every widget: the main (largest) picture >= 400 px on its long side, drawn at its own pixel size
+    # (never stretched or squeezed), and every label >= 18 px, neither cut nor wrapped. Sizes printed (-s).
+    problems = []
+    for i, view in enumerate(measured_widgets(presenter_page, width, height), 1):
+        pictures, labels = view["pictures"], view["labels"]
+        main = max(pictures, key=lambda p: p["width"] * p["height"])
+        print(f"{width}x{height} widget {i}: main picture {main['width']:.0f}x{main['height']:.0f}, "
+              f"pictures {[round(p['width']) for p in pictures]}, label px {sorted({t['size'] for t in labels})}")
+        if max(main["width"], main["height"]) < MAIN_PICTURE_PX:
+            problems.append(f"widget {i}: main picture {main['width']:.0f}x{main['height']:.0f} px")
+        problems += [f"widget {i}: a picture drawn at {p['width']:.0f}x{p['height']:.0f} px, not its own "
+                     f"{p['natural']}" for p in pictures if [round(p["width"]), round(p["height"])] != p["natural"]]
+        problems += [f"widget {i}: {t['text']!r} is {t['size']} px" + (", cut" if t["cut"] else "")
+                     + (", wrapped" if t["wrapped"] else "") for t in labels
+                     if t["size"] < LABEL_PX or t["cut"] or t["wrapped"]]
+    assert not problems, f"at {width}x{height}:\n" + "\n".join(problems)

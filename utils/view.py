@@ -187,7 +187,8 @@ def style_sheet():
             f"--jp-widgets-radio-item-height: {round(20 * f)}px; font-size: {size}px; line-height: 1.4}} "
             f".cnn-view .widget-html-content, .cnn-view .jupyter-widget-html-content {{font-size: {size}px; "
             f"line-height: 1.4}} .cnn-view td, .cnn-view th {{padding: 2px 12px; text-align: right}} "
-            f".cnn-view button {{white-space: nowrap}}</style>")
+            f".cnn-view button {{white-space: nowrap}} .cnn-view .widget-toggle-buttons, "
+            f".cnn-view .jupyter-widget-toggle-buttons {{display: flex; align-items: center}}</style>")  # label beside
 
 
 @contextmanager
