@@ -124,8 +124,8 @@ def _within_trace(seconds, function, args):
 
 def describe(args):
     """Arguments in a learner's words: tensors by shape, the rest by value."""
-    return ", ".join(tr("a tensor of shape {shape}", shape=tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a)
-                     for a in args)
+    return tr(", ").join(tr("a tensor of shape {shape}", shape=tuple(a.shape)) if isinstance(a, torch.Tensor)
+                         else repr(a) for a in args)
 
 
 def what(value):

@@ -13,7 +13,7 @@ ZH = {
     "your function did not finish within {seconds:g} s (is there a loop that never ends?)":
         "你的函数在 {seconds:g} 秒内没有运行完（是不是有一个永远不会结束的循环？）",
     "it raised {kind}: {error}": "它引发了 {kind}：{error}",
-    "with {args}, {problem}": "输入为 {args} 时，{problem}",
+    "with {args}, {problem}": "输入为（{args}）时，{problem}",
     "a tensor of shape {shape}": "形状为 {shape} 的张量",
     "a {dtype} tensor of shape {shape}": "形状为 {shape}、数据类型为 {dtype} 的张量",
     "{value} (a {kind})": "{value}（{kind} 类型）",
@@ -520,7 +520,7 @@ ZH = {
     "⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset.":
         "⚠️ 无法使用 CIFAR-10：{error}。\n改用离线默认数据集。",
     "You chose the offline default dataset (DATASET = 'offline').": "你选择了离线默认数据集（DATASET = 'offline'）。",
-    ", ": "、",  # between the names of a list of classes
+    ", ": "、",  # between the items of a list: class names, a function's arguments
     "{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n  {how}":
         "{why}\n数据集：{data}\n  由种子 {seed} 在这台计算机上生成，无需下载：{classes}。\n  {how}",
     "Data folder: {folder} ({note}).": "数据文件夹：{folder}（{note}）。",
