@@ -113,3 +113,15 @@ def test_avg_pool_equals_pytorch_on_its_own_sample_inputs_or_refuses_divisor_ove
     else:
         with pytest.raises(TypeError, match="divisor_override"):
             avg_pool(sample.input, *args, divisor_override=divisor)
+
+
+def test_a_map_holding_minus_inf_with_padding_is_refused_not_answered_wrong():
+    # A window of real -inf values beside the -inf padding: argmax could pick the padding (index -1).
+    x = torch.full((1, 1, 3, 3), float("-inf"))
+    x[0, 0, 2, 2] = 1.0
+    with pytest.raises(ValueError, match="tie with the -inf padding"):
+        code["max_pool2d_scratch"](x, 2, 2, 1)
+    values, indices = code["max_pool2d_scratch"](x, 2, 2, 0)  # without padding there is no tie to break
+    expected_values, expected_indices = F.max_pool2d(x, 2, 2, 0, return_indices=True)
+    torch.testing.assert_close(values, expected_values)
+    assert torch.equal(indices, expected_indices)

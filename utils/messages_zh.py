@@ -296,6 +296,11 @@ ZH = {
     "pooled after the shift": "平移后再汇聚",
     "changed outputs (red)": "变化的输出（红色）",
 
+    "the map holds -inf values, which tie with the -inf padding: not supported here with padding {padding!r} "
+    "(use padding 0, or F.max_pool2d)":
+        "特征图中含有 -inf，会与 -inf 填充打成平手：这里在填充为 {padding!r} 时不支持"
+        "（请用填充 0，或用 F.max_pool2d）",
+
     # --- fc.py, lenet.py, data.py, train.py, net.py
     # fc.py
     "{name} should be a whole number, got {kind} {value!r}": "{name} 应为整数，实际是 {kind} {value!r}",

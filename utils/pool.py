@@ -64,6 +64,9 @@ def pool_arguments(x, kernel_size, stride=None, padding=0, dilation=1):
             raise ValueError(tr("the window ({span} pixels wide) is larger than the padded input ({padded}): input "
                                 "{shape}, kernel_size {kernel_size!r}, padding {padding!r}", span=span,
                                 padded=n + 2 * p1, shape=tuple(x.shape), kernel_size=kernel_size, padding=padding))
+    if any(p) and torch.isneginf(x).any():  # a real -inf would tie with the -inf padding, and argmax picks either
+        raise ValueError(tr("the map holds -inf values, which tie with the -inf padding: not supported here with "
+                            "padding {padding!r} (use padding 0, or F.max_pool2d)", padding=padding))
     return k, s, p, d
 
 
