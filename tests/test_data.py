@@ -381,3 +381,71 @@ def test_notebook_04_asserts_strictly_only_on_the_offline_set(tmp_path, monkeypa
     assert namespace["data"].name == ("CIFAR-10" if fake_cifar else D.OFFLINE_NAME)
     assert namespace["STRICT"] is strict
     assert ("strict (offline set)" in capsys.readouterr().out) is strict
+
+
+# ---------------------------------------------------------------- where files go (a class on JupyterHub)
+# Read-only folders as a student's kernel meets them are in tests/test_jupyterhub.py; here a folder is made
+# unwritable for root too by putting it under a file.
+
+@pytest.fixture
+def classroom_folders(tmp_path, monkeypatch):
+    """cwd = a fresh notebook folder, no CNN_LAYERS_DATA, the user's cache in tmp_path, nothing said yet."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(D.SHARED, raising=False)
+    monkeypatch.setattr(D.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(D, "_said", [])
+    return tmp_path
+
+
+def test_writable_makes_the_folder_and_refuses_one_under_a_file(tmp_path):
+    assert D.writable(tmp_path / "new" / "data") and (tmp_path / "new" / "data").is_dir()
+    (tmp_path / "a-file").write_text("")
+    assert not D.writable(tmp_path / "a-file" / "data") and not D.writable(tmp_path / "a-file")
+
+
+def test_files_go_to_data_beside_the_notebook_said_once(classroom_folders, capsys):
+    data = classroom_folders / "data"
+    assert D.folders() == D.folders() == D.Folders(data, data)
+    out = capsys.readouterr().out
+    assert out == f"Data folder: {data} (CIFAR-10 and checkpoints; set CNN_LAYERS_DATA to choose another folder).\n"
+
+
+def test_an_unwritable_data_folder_sends_files_to_the_users_cache(classroom_folders, capsys):
+    (classroom_folders / "data").write_text("")  # data/ cannot be made
+    cache = classroom_folders / "cache" / "cnn-layers"
+    assert D.folders() == D.Folders(cache, cache)
+    assert "as data/ beside the notebook is read-only" in capsys.readouterr().out
+
+
+def test_cnn_layers_data_names_the_folder(classroom_folders, monkeypatch, capsys):
+    monkeypatch.setenv(D.SHARED, str(classroom_folders / "shared"))
+    assert D.folders() == D.Folders(classroom_folders / "shared", classroom_folders / "shared")
+    assert "(from CNN_LAYERS_DATA: CIFAR-10 and checkpoints)." in capsys.readouterr().out
+
+
+def test_an_unwritable_shared_folder_is_only_read_and_never_downloaded_into(classroom_folders, monkeypatch, capsys):
+    (classroom_folders / "a-file").write_text("")
+    shared = classroom_folders / "a-file" / "cifar"
+    monkeypatch.setenv(D.SHARED, str(shared))
+    assert D.folders() == D.Folders(shared, classroom_folders / "data")
+    assert D.load_data("auto").name == D.OFFLINE_NAME  # no_network: a download attempt would raise NetworkUsed
+    out = capsys.readouterr().out
+    assert f"(from CNN_LAYERS_DATA, read-only: only read; checkpoints go in {classroom_folders / 'data'})." in out
+    assert f"it is not in {shared}; {shared} is read-only here, so nothing in it is changed or downloaded" in out
+    assert "Falling back to the offline default dataset" in out and out.count("Data folder:") == 1
+
+
+@pytest.mark.parametrize("platform, variable, expected", [
+    ("linux", {"XDG_CACHE_HOME": "/x/cache"}, "/x/cache/cnn-layers"),
+    ("linux", {}, "~/.cache/cnn-layers"),
+    ("darwin", {}, "~/Library/Caches/cnn-layers"),
+    ("win32", {"LOCALAPPDATA": "/x/Local"}, "/x/Local/cnn-layers"),
+])
+def test_the_cache_folder_is_the_platforms(monkeypatch, platform, variable, expected):
+    monkeypatch.setattr(D.sys, "platform", platform)
+    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variable.items():
+        monkeypatch.setenv(name, value)
+    assert D.cache_folder() == Path(expected).expanduser()

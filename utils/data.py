@@ -5,14 +5,22 @@ loaded once; `normalize` turns a batch into the network's float input. CIFAR-10 
 `torchvision.datasets.CIFAR10` (its MD5 checks included). Our own download writes to a `.part` file that
 is renamed only once its MD5 is right, so a failed or interrupted download leaves nothing that could later
 pass as good. Whenever CIFAR-10 cannot be had, "auto" says why and falls back to the offline dataset.
+
+Where files go (`folders()`, said once): CIFAR-10 is read from $CNN_LAYERS_DATA when set (a class can share
+one read-only copy), else from data/ beside the notebook when writable, else from the user's cache folder;
+checkpoints go to the first of these this kernel can write to. A read-only folder is never written to: a
+missing or damaged copy there is reported, not repaired or downloaded.
 """
 
 import math
 import os
 import ssl
+import sys
+import tempfile
 import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.request import Request, urlopen
 
 import ipywidgets as widgets
@@ -31,6 +39,8 @@ OFFLINE_CLASSES = ("disk", "ring", "square", "triangle", "plus", "cross",
                    "h-stripes", "v-stripes", "diagonal", "checker")
 OFFLINE_SIZES = (12_000, 2_000)  # training and test images
 DOWNLOAD_TIMEOUT = 30  # seconds without a byte before a download is given up
+SHARED = "CNN_LAYERS_DATA"  # the environment variable naming the data folder (e.g. a class's shared copy)
+_said = []  # the folders last announced, so each choice is said once
 
 
 @dataclass
@@ -171,6 +181,57 @@ def offline_data(seed=0, sizes=None):
     return Data(OFFLINE_NAME, OFFLINE_CLASSES, images[:n], labels[:n], images[n:], labels[n:])
 
 
+# ---------------------------------------------------------------- where files go
+
+class Folders(NamedTuple):
+    """Where notebook 04's files go: CIFAR-10 is read from `data`, checkpoints are written to `checkpoints`."""
+
+    data: Path
+    checkpoints: Path
+
+
+def writable(folder):
+    """True when this process can create files in folder (made if missing): os.access, then a real write."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # a real write: the answer that holds for root, ACLs, mounts
+            return os.access(folder, os.W_OK | os.X_OK)
+    except OSError:
+        return False
+
+
+def cache_folder():
+    """The user's cache folder for this series: ~/.cache/cnn-layers ($XDG_CACHE_HOME), or the platform's."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "cnn-layers"
+
+
+def folders():
+    """Where files go -> Folders(data, checkpoints): $CNN_LAYERS_DATA, else data/ if writable, else the cache."""
+    local = writable("data")
+    default = Path("data").resolve() if local else cache_folder()
+    chosen = os.environ.get(SHARED, "").strip()
+    data = Path(chosen).expanduser().resolve() if chosen else default
+    result = Folders(data, data if data == default or writable(data) else default)
+    if result != (_said[-1] if _said else None):
+        _said.append(result)
+        if result.checkpoints != data:
+            note = tr("from {variable}, read-only: only read; checkpoints go in {checkpoints}", variable=SHARED,
+                      checkpoints=result.checkpoints)
+        elif chosen:
+            note = tr("from {variable}: CIFAR-10 and checkpoints", variable=SHARED)
+        else:
+            note = tr("CIFAR-10 and checkpoints{why}; set {variable} to choose another folder", variable=SHARED,
+                      why="" if local else tr(", as data/ beside the notebook is read-only"))
+        print(tr("Data folder: {folder} ({note}).", folder=data, note=note), flush=True)
+    return result
+
+
 # ---------------------------------------------------------------- CIFAR-10
 
 def _read_cifar10(root):
@@ -227,6 +288,11 @@ def cifar10_data(root="data", download=True, timeout=DOWNLOAD_TIMEOUT):
     except Exception:  # noqa: BLE001 - missing, or failing torchvision's MD5 checks: get a fresh copy below
         folder = root / CIFAR10.base_folder
         problem = tr("the files in {folder} are incomplete or corrupted", folder=folder) if folder.exists() else ""
+    if not writable(root):  # a shared, read-only copy: report what is wrong, never repair or download into it
+        raise CifarUnavailable(tr("{problem}; {root} is read-only here, so nothing in it is changed or downloaded: "
+                                  "ask whoever manages it for a complete copy, or set {variable} to a folder you "
+                                  "can write to", problem=problem or tr("it is not in {root}", root=root.resolve()),
+                                  root=root.resolve(), variable=SHARED))
     try:
         if archive.exists() and calculate_md5(archive) != CIFAR10.tgz_md5:
             archive.unlink()  # a truncated or corrupted archive can never become good: remove it
@@ -258,10 +324,11 @@ def how_to_get_cifar10(root="data"):
               url=CIFAR10.url)
 
 
-def load_data(dataset="auto", root="data", seed=0):
-    """Load the whole dataset once -> Data, announcing which one it is (and why, if it is the fallback)."""
+def load_data(dataset="auto", root=None, seed=0):
+    """Load the whole dataset once (from root, or folders().data) -> Data, saying which one it is and why."""
     if dataset not in DATASETS:
         raise ValueError(tr("dataset should be one of {datasets}, got {dataset!r}", datasets=DATASETS, dataset=dataset))
+    root = folders().data if root is None else root
     if dataset != "offline":
         try:
             data = cifar10_data(root)
