@@ -1,7 +1,7 @@
 """Build what a class hands out, into dist/: `python tools/build.py [step ...]` (or `python3 run.py build`).
 
     copies      dist/teacher/ (everything) and dist/student/ (no solutions, no speaker notes), each laid
-                out like the project (notebooks/, utils/, README.md, pyproject.toml, requirements.txt)
+                out like the project (notebooks/, utils/, dashboard/, the READMEs and guides, requirements)
                 so `utils` imports, `pip install -r requirements.txt` and the notebooks' links work there.
     standalone  dist/standalone/NN_*.ipynb (and zh/): single-file notebooks carrying `utils` in their
                 setup cell, each under 1 MB, for a lone upload to Colab or Kaggle (tools/standalone.py)
@@ -26,15 +26,17 @@ import website
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-PROJECT_FILES = ["README.md", "pyproject.toml", "requirements.txt", "environment.yml"]
+PROJECT_FILES = ["README.md", "README.zh-CN.md", "TEACHING.md", "TEACHING.zh-CN.md", "pyproject.toml",
+                 "requirements.txt", "environment.yml"]
+PROJECT_FOLDERS = ["utils", "notebooks", "dashboard", "i18n"]  # what the READMEs link to, and what runs
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "data")
 
 
 def edition(target, keep):
     """Copy the project's notebooks and helpers to `target`, each notebook's cells filtered by `keep`."""
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(ROOT / "utils", target / "utils", ignore=IGNORE)
-    shutil.copytree(ROOT / "notebooks", target / "notebooks", ignore=IGNORE)
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(ROOT / name, target / name, ignore=IGNORE)
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, target / name)
     for path in sorted((target / "notebooks").rglob("*.ipynb")):
