@@ -119,7 +119,8 @@ def test_a_checker_gives_its_verdict_and_hint_in_chinese(chinese, capsys):
     assert not checks.check_cases(lambda: None, [()], lambda: 1, "好", "写上 return")
     assert checks.check_cases(torch.square, [(torch.ones(2),)], torch.square, "平方！", "")
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("❌ 还不对。输入为（形状为 (2,) 的张量）时，") and out[0].endswith("。提示：把 x 乘以它自己")
+    assert out[0].startswith("❌ 还不对。输入为（形状为 (2,) 的张量）时，")
+    assert out[0].endswith("。提示：把 x 乘以它自己")
     assert out[1] == "❌ 还不对。它返回了 None（是不是忘了写 `return`？）。提示：写上 return"
     assert out[2] == "✅ 正确！平方！"
 

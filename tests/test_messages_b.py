@@ -64,7 +64,7 @@ def test_training_speaks_chinese(chinese, capsys):
     model = net.Net()
     train.train(model, small, epochs=1, batch_size=250)
     assert capsys.readouterr().out.startswith("第 1/1 轮：损失 ")
-    with pytest.raises(ValueError, match=r"^epochs（笔记本中的 EPOCHS）应为不小于 1 的整数，实际是 0$"):
+    with pytest.raises(ValueError, match=r"^epochs（notebook 中的 EPOCHS）应为不小于 1 的整数，实际是 0$"):
         train.train(model, small, epochs=0)
     with pytest.raises(FloatingPointError, match=r"^损失在第 \d+ 步发散了（变成了 (nan|inf)），这是第 1 轮：请调低"):
         train.train(model, small, epochs=2, batch_size=50, lr=1e9, show=False)
@@ -107,7 +107,7 @@ def test_fc_refuses_in_chinese(chinese):
 def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
     calculator = fc.FlattenCalculator()
     assert [c.description for c in calculator.controls.values()] == ["输入大小", "卷积核大小", "汇聚窗口"]
-    assert calculator.panels[0].title == "输入 3x32x32" and calculator.panels[-1].title == "展平 16x5x5 = 400"
+    assert [p.title for p in calculator.panels] == ["从输入到展平的各层形状，按同一比例画出"]
     assert "<th>阶段</th>" in calculator.text and "共 48,120 个参数" in calculator.text
     assert calculator.update(size=8) != "" and "放不进" in calculator.message
     temperature = fc.TemperatureExplorer()

@@ -302,6 +302,7 @@ ZH = {
         "（请用填充 0，或用 F.max_pool2d）",
 
     # --- fc.py, lenet.py, data.py, train.py, net.py
+    "shapes from the input to flatten, drawn to one scale": "从输入到展平的各层形状，按同一比例画出",
     # fc.py
     "{name} should be a whole number, got {kind} {value!r}": "{name} 应为整数，实际是 {kind} {value!r}",
     "{name} should be at least 1, got {value}": "{name} 至少应为 1，实际是 {value}",
@@ -534,7 +535,7 @@ ZH = {
     "from {variable}: CIFAR-10 and checkpoints": "来自 {variable}：存放 CIFAR-10 和检查点",
     "CIFAR-10 and checkpoints{why}; set {variable} to choose another folder":
         "存放 CIFAR-10 和检查点{why}；设置 {variable} 可以换一个文件夹",
-    ", as data/ beside the notebook is read-only": "，因为笔记本旁边的 data/ 是只读的",
+    ", as data/ beside the notebook is read-only": "，因为 notebook 旁边的 data/ 是只读的",
     "it is not in {root}": "它不在 {root} 中",
     "{problem}; {root} is read-only here, so nothing in it is changed or downloaded: ask whoever manages it for a "
     "complete copy, or set {variable} to a folder you can write to":
@@ -549,7 +550,7 @@ ZH = {
         "第 {epoch}/{epochs} 轮：损失 {loss:.3f}，训练准确率 {train:.1%}，测试准确率 {test:.1%}"
         "（已训练 {seconds:.1f} 秒）",
     "{name} (the notebook's {upper}) should be a whole number of at least 1, got {value!r}":
-        "{name}（笔记本中的 {upper}）应为不小于 1 的整数，实际是 {value!r}",
+        "{name}（notebook 中的 {upper}）应为不小于 1 的整数，实际是 {value!r}",
     "lr should be a positive number such as 0.006, got {lr!r}": "lr 应为正数，例如 0.006，实际是 {lr!r}",
     "optimizer should be 'adam' or 'sgd', got {optimizer!r}": "optimizer 应为 'adam' 或 'sgd'，实际是 {optimizer!r}",
     "device should be 'cpu', 'cuda' or 'mps', got {device!r}": "device 应为 'cpu'、'cuda' 或 'mps'，实际是 {device!r}",
@@ -575,6 +576,6 @@ ZH = {
     "test images": "测试图像",
     "accuracy": "准确率",
     "accuracy after each epoch": "每轮之后的准确率",
-    "Training progress and curves (run the notebook to see them live)": "训练进度和曲线（运行笔记本即可实时查看）",
+    "Training progress and curves (run the notebook to see them live)": "训练进度和曲线（运行 notebook 即可实时查看）",
 
 }
