@@ -135,10 +135,13 @@ def dumps(nb):
 
 
 def synced_readme(readme=READMES[NOTEBOOKS]):
-    """A README with every Colab link pointing at the repository and tag in pyproject.toml."""
+    """A README whose Colab links, pip line and nbgitpuller link follow the repository and tag in pyproject.toml."""
+    repo, ref = project()
     text = readme.read_text()
-    return re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w./]+\.ipynb)",
+    text = re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w./]+\.ipynb)",
                   lambda m: colab_url(m.group(1)), text)
+    text = re.sub(r'"cnn-layers @ git\+[^"@\s]+@[^"\s]+"', f'"cnn-layers @ git+{repo}@{ref}"', text)
+    return re.sub(r"git-pull\?repo=[^&\s]+", "git-pull?repo=" + repo.replace(":", "%3A").replace("/", "%2F"), text)
 
 
 def main(check=False):
