@@ -141,7 +141,9 @@ def synced_readme(readme=READMES[NOTEBOOKS]):
     text = re.sub(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/([\w./]+\.ipynb)",
                   lambda m: colab_url(m.group(1)), text)
     text = re.sub(r'"cnn-layers @ git\+[^"@\s]+@[^"\s]+"', f'"cnn-layers @ git+{repo}@{ref}"', text)
-    return re.sub(r"git-pull\?repo=[^&\s]+", "git-pull?repo=" + repo.replace(":", "%3A").replace("/", "%2F"), text)
+    text = re.sub(r"git-pull\?repo=[^&\s]+", "git-pull?repo=" + repo.replace(":", "%3A").replace("/", "%2F"), text)
+    folder = repo.rsplit("/", 1)[1]  # nbgitpuller clones into a folder named like the repository
+    return re.sub(r"urlpath=lab%2Ftree%2F[^%\s]+%2Fnotebooks", f"urlpath=lab%2Ftree%2F{folder}%2Fnotebooks", text)
 
 
 def main(check=False):
