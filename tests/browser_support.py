@@ -616,3 +616,8 @@ class Widget:
         if any(o["newHtml"] and o["answered"] for o in outcomes):
             return "text", outcomes
         return "stuck", outcomes
+
+
+def in_ci():
+    """Whether this runs under CI (CI set to anything but empty/0/false/no, as CI services set CI=true)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

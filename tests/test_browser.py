@@ -17,7 +17,6 @@ CHROMIUM=/path/to/chromium picks another browser binary.
 """
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -26,12 +25,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_support import (  # noqa: E402
     SIZES_JS,
-    JupyterLab,
     Notebook,
     PlaywrightTimeout,
     Voila,
-    chromium,
-    missing_browser,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,46 +36,6 @@ ARTIFACTS = ROOT / "artifacts" / "browser"
 VIEWPORT = {"width": 1400, "height": 1200}
 
 pytestmark = pytest.mark.browser
-
-
-def in_ci():
-    """Whether this runs under CI (CI set to anything but empty/0/false/no, as CI services set CI=true)."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium under Playwright; skipped where it is missing, a failure under CI."""
-    reason = missing_browser()
-    if reason:
-        if in_ci():
-            pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def lab(browser):
-    """JupyterLab serving the project; it must never write a notebook back (they are committed without outputs)."""
-    with JupyterLab(ROOT) as server:
-        yield server
-        saved = server.saves()
-    assert not saved, f"the browser session saved {saved} (autosave is meant to be off)"
-
-
-@pytest.fixture
-def page(browser, lab):
-    """A new browser context (no state from other tests); the kernel it started is shut down afterwards."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(60_000)
-    yield context.new_page()
-    context.close()
-    lab.shutdown_kernels()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

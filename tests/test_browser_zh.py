@@ -21,7 +21,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_support import Notebook  # noqa: E402
-from test_browser import ARTIFACTS, browser, lab, page  # noqa: E402, F401 (the shared fixtures)
+from test_browser import ARTIFACTS  # noqa: E402
 from test_browser import test_notebook_runs_and_every_widget_redraws as runs_and_redraws  # noqa: E402
 
 from utils import conv, i18n  # noqa: E402
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", CHINESE, ids=lambda p: f"zh-{p.stem}")
-def test_chinese_notebook_runs_and_every_widget_redraws(path, page, lab):  # noqa: F811
+def test_chinese_notebook_runs_and_every_widget_redraws(path, page, lab):
     runs_and_redraws(path, page, lab)
 
 
@@ -53,7 +53,7 @@ def chinese_shape_calculator():
     return panel.shown()
 
 
-def test_chinese_is_drawn_into_the_pictures(page, lab, chinese_shape_calculator):  # noqa: F811
+def test_chinese_is_drawn_into_the_pictures(page, lab, chinese_shape_calculator):
     notebook = Notebook(page, lab, CHINESE[0]).open()
     notebook.run_all()
     assert not notebook.problems(), "\n".join(notebook.problems())

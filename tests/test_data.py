@@ -24,6 +24,7 @@ from PIL import Image
 from torchvision.datasets import CIFAR10
 
 from utils import data as D
+from utils.net import class_name
 
 
 class NetworkUsed(BaseException):
@@ -376,7 +377,7 @@ def test_notebook_04_asserts_strictly_only_on_the_offline_set(tmp_path, monkeypa
     monkeypatch.setenv("CNN_LAYERS_DATASET", "cifar10" if fake_cifar else "offline")
     if fake_cifar:
         write_fake_cifar(tmp_path / "data")
-    namespace = {"OFFLINE_NAME": D.OFFLINE_NAME, "load_data": D.load_data}
+    namespace = {"OFFLINE_NAME": D.OFFLINE_NAME, "load_data": D.load_data, "class_name": class_name}
     exec(notebook_04_cells("8c2017d3", "8463e5b2"), namespace)
     assert namespace["data"].name == ("CIFAR-10" if fake_cifar else D.OFFLINE_NAME)
     assert namespace["STRICT"] is strict

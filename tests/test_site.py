@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
 import website  # noqa: E402
-from browser_support import chromium, missing_browser  # noqa: E402
+from browser_support import missing_browser  # noqa: E402
 
 ARTIFACTS = ROOT / "artifacts" / "site"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -136,16 +136,6 @@ def dist(tmp_path_factory):
     build.site(folder)
     website.write_pdfs(folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = chromium(playwright)
-        yield launched
-        launched.close()
 
 
 def executed(dist):

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import sync_notebooks  # noqa: E402
 from browser_support import PAGE_JS, RUN_ALL_S, JupyterLab  # noqa: E402
-from test_browser import ARTIFACTS, browser  # noqa: E402, F401 (the shared Chromium fixture)
+from test_browser import ARTIFACTS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = ROOT / "notebooks" / "01_convolution.ipynb"
@@ -34,7 +34,7 @@ def served_copy(folder):
     return target, [i for i, c in enumerate(nb["cells"]) if "".join(c["source"]).strip() == WIDGET_CELL][0]
 
 
-def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):  # noqa: F811
+def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
     path, widget_cell = served_copy(tmp_path)
     with JupyterLab(tmp_path) as lab:
         page = browser.new_page(viewport={"width": 1280, "height": 720})

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import colab_env  # noqa: E402
 import standalone  # noqa: E402
 import sync_notebooks  # noqa: E402
-from test_browser import in_ci  # noqa: E402
+from browser_support import in_ci  # noqa: E402
 
 SOURCES = standalone.notebooks()
 
