@@ -26,3 +26,12 @@ def definitions(name):
         kept = [node for node in ast.parse(source).body if isinstance(node, KEPT)]
         exec(compile(ast.Module(kept, type_ignores=[]), f"{name} cell {cell['id']}", "exec"), namespace)
     return namespace
+
+
+def pytorch_samples(name, variant=""):
+    """PyTorch's own sample inputs (float64, CPU) for operator `name` -> (its OpInfo, [SampleInput])."""
+    import torch
+    from torch.testing._internal.common_methods_invocations import op_db  # needs expecttest (requirements-dev)
+
+    op = next(op for op in op_db if op.name == name and op.variant_test_name == variant)
+    return op, list(op.sample_inputs("cpu", torch.float64))

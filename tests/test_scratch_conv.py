@@ -1,13 +1,9 @@
 """Notebook 01's from-scratch convolutions: on any input, PyTorch's answer (values, shape, dtype) or a clear refusal."""
 
-import sys
-import types
-import unittest
-
 import pytest
 import torch
 import torch.nn.functional as F
-from notebook_code import definitions
+from notebook_code import definitions, pytorch_samples
 
 code = definitions("01_convolution.ipynb")
 CONV2DS = [code["conv2d_loops"], code["conv2d_im2col"]]
@@ -15,14 +11,6 @@ CONV2DS = [code["conv2d_loops"], code["conv2d_im2col"]]
 
 def randn(*shape, dtype=torch.float64, seed=0):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
-
-
-def sample_inputs():
-    """PyTorch's own sample inputs for F.conv2d (torch's test helpers want `expecttest`, a test-only module)."""
-    sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
-    from torch.testing._internal.common_methods_invocations import op_db
-    op = next(op for op in op_db if op.name == "nn.functional.conv2d")
-    return list(op.sample_inputs("cpu", torch.float64))
 
 
 @pytest.mark.parametrize("conv2d", CONV2DS, ids=lambda f: f.__name__)
@@ -82,7 +70,7 @@ def test_what_pytorch_refuses_or_we_do_not_support_is_refused_clearly(conv2d, na
 @pytest.mark.parametrize("conv2d", CONV2DS, ids=lambda f: f.__name__)
 def test_pytorch_sample_inputs_give_pytorchs_answer_or_a_clear_refusal(conv2d):
     answered = refused = 0
-    for sample in sample_inputs():
+    for sample in pytorch_samples("nn.functional.conv2d")[1]:
         kwargs = dict(sample.kwargs)
         groups = kwargs.pop("groups", 1)
         expected = F.conv2d(sample.input, *sample.args, groups=groups, **kwargs)

@@ -5,15 +5,12 @@ from cases the notebook's random checks never draw and from PyTorch's own sample
 """
 
 import copy
-import sys
-import types
-import unittest
 
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from notebook_code import definitions
+from notebook_code import definitions, pytorch_samples
 
 from utils import fc
 
@@ -178,14 +175,6 @@ def test_linear_backward_refuses_a_batch_that_is_not_two_dimensional_or_a_mismat
 
 # ---- PyTorch's own sample inputs ----------------------------------------------------------------------
 
-def samples(name):
-    """PyTorch's sample inputs (float64, CPU) for operator `name` (its helpers want `expecttest`: a stand-in)."""
-    sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
-    from torch.testing._internal.common_methods_invocations import op_db
-    op = next(op for op in op_db if op.name == name and op.variant_test_name == "")
-    return op, list(op.sample_inputs("cpu", torch.float64))
-
-
 @pytest.mark.parametrize("name, ours, least", [
     ("softmax", softmax, 6),  # all but the empty (5, 0, 0) input
     ("logsumexp", logsumexp, 15),  # all of them
@@ -193,7 +182,7 @@ def samples(name):
     ("nn.functional.cross_entropy", cross_entropy, 1),  # (N, C) and class numbers; the rest is refused
 ])
 def test_pytorchs_sample_inputs_give_pytorchs_answer_or_a_clear_refusal(name, ours, least):
-    op, cases = samples(name)
+    op, cases = pytorch_samples(name)
     agreed = refused = 0
     for sample in cases:
         theirs = op(sample.input, *sample.args, **sample.kwargs)

@@ -3,8 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from notebook_code import definitions
-from torch.testing._internal.common_methods_invocations import op_db
+from notebook_code import definitions, pytorch_samples
 
 code = definitions("02_max_pooling.ipynb")
 max_pool, avg_pool, loops, route = (code[name] for name in (
@@ -12,8 +11,7 @@ max_pool, avg_pool, loops, route = (code[name] for name in (
 
 
 def samples(name):
-    op = next(op for op in op_db if op.name == name)
-    return list(op.sample_inputs("cpu", torch.float64))
+    return pytorch_samples(name)[1]
 
 
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float16, torch.bfloat16])
