@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 
-from utils import conv, draw, images
+from utils import conv, images
 from utils.view import SettingError, sweep
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_convolution.ipynb"
@@ -395,12 +395,3 @@ def test_shape_calculator_draws_input_and_output_at_one_scale():
     assert view.update(n=32, k=5, padding=0) == ""
     (ih, iw), (oh, ow) = view.panels[0].rgb.shape[:2], view.panels[1].rgb.shape[:2]
     assert ih / 32 == oh / 28 and iw == ih and ow == oh, "28x28 cells drawn smaller than 32x32 ones"
-
-
-def test_presenter_scale_makes_the_main_pictures_at_least_400_px():
-    try:
-        draw.presenter(True)
-        for view in (conv.KernelPlayground(), conv.ShapeCalculator()):
-            assert max(view.panels[0].rgb.shape[:2]) >= 400, type(view).__name__
-    finally:
-        draw.presenter(False)

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from utils import draw, pool
+from utils import pool
 from utils.images import load_photo
 from utils.view import SettingError, sweep
 
@@ -231,13 +231,6 @@ def test_pooled_maps_are_drawn_at_their_inputs_scale(explorer, shifter):
     assert [p.rgb.shape[0] for p in shifter.panels] == [192, 192, 192, 96, 96, 96]
 
 
-def test_presenter_scale_makes_the_main_pictures_at_least_400_px():
-    try:
-        draw.presenter(True)
-        for view in (pool.PoolingExplorer(), pool.ShiftExplorer()):
-            assert max(view.panels[0].rgb.shape[:2]) >= 400, type(view).__name__
-    finally:
-        draw.presenter(False)
 
 
 # ---- Checkers --------------------------------------------------------------------------------------

@@ -279,3 +279,13 @@ def test_a_panel_with_a_legend_shows_it_under_the_picture():
     np.testing.assert_array_equal(shown, draw.captioned(draw.keyed(rgb, "signed", -2.0, 2.0), "map"))
     assert panel.same(Panel("map", rgb.copy(), ("signed", -2.0, 2.0)))
     assert not panel.same(Panel("map", rgb, ("signed", -3.0, 3.0))) and not panel.same(None)
+
+
+def test_under_the_presenter_scale_every_widgets_main_picture_is_at_least_400_px():
+    try:
+        draw.presenter(True)
+        for view in every_view():
+            longest = max(max(panel.shown().shape[:2]) for panel in view.panels)
+            assert longest >= 400, f"{type(view).__name__}: its largest picture is {longest} px"
+    finally:
+        draw.presenter(False)
