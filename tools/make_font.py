@@ -69,6 +69,7 @@ def main():
     subsetter.subset(font)
     rename(font)
     FONT.parent.mkdir(exist_ok=True)
+    font.recalcTimestamp = False  # the same characters give the same file: no change to commit
     font.save(str(FONT))
     print(f"{FONT.relative_to(ROOT)}: {len(font.getGlyphOrder())} glyphs for {len(text)} characters, "
           f"{FONT.stat().st_size / 1024:.0f} KB")
