@@ -1,4 +1,4 @@
-"""Fixtures the browser tests share: one Chromium (one Playwright sync session per process) and one JupyterLab."""
+"""Shared fixtures: one Chromium (one Playwright sync session per process), one JupyterLab, Chinese for utils."""
 
 import sys
 from pathlib import Path
@@ -7,6 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_support import JupyterLab, chromium, in_ci, missing_browser  # noqa: E402
+
+from utils import i18n  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1400, "height": 1200}
@@ -45,3 +47,11 @@ def page(browser, lab):
     yield context.new_page()
     context.close()
     lab.shutdown_kernels()
+
+
+@pytest.fixture
+def chinese():
+    """utils speaks Chinese inside the test, English again after it."""
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("en")

@@ -1,6 +1,5 @@
 """The Chinese edition is the English one translated: one program, current translations, the glossary's terms."""
 
-import csv
 import json
 import re
 import sys
@@ -14,9 +13,7 @@ import editions  # noqa: E402
 import sync_notebooks  # noqa: E402
 
 ENGLISH = editions.english_paths()
-GLOSSARY = list(csv.DictReader((ROOT / "i18n" / "glossary.tsv").open(encoding="utf-8"), delimiter="\t"))
-REJECTED = {variant: row["中文"] for row in GLOSSARY
-            for variant in row["rejected variants (never used in the Chinese edition)"].split("|") if variant}
+GLOSSARY = editions.glossary()
 
 
 def load(path):
@@ -43,7 +40,7 @@ def test_every_chinese_cell_translates_the_current_english(path):
 @pytest.mark.parametrize("path", ENGLISH, ids=lambda p: p.name)
 def test_the_chinese_edition_uses_the_glossarys_terms(path):
     text = "\n".join(editions.source(c) for c in load(editions.zh_path(path))["cells"])
-    used = {variant: term for variant, term in REJECTED.items() if variant in text}
+    used = editions.rejected_in(text)
     assert not used, f"notebooks/zh/{path.name} uses rejected variants (variant: use instead): {used}"
 
 

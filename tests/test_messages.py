@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils import checks, conv, guard, i18n, images, pool
+from utils import checks, conv, guard, images, pool
 from utils.messages_zh import ZH
 from utils.view import SettingError
 
@@ -50,13 +50,6 @@ def text_of(node):
     if isinstance(node, ast.BinOp):
         return text_of(node.left) or text_of(node.right)
     return None
-
-
-@pytest.fixture
-def chinese():
-    i18n.set_language("zh")
-    yield
-    i18n.set_language("en")
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)

@@ -13,13 +13,6 @@ from utils import data, fc, i18n, lenet, net, train
 from utils.view import SettingError
 
 
-@pytest.fixture
-def chinese():
-    i18n.set_language("zh")
-    yield
-    i18n.set_language("en")
-
-
 def test_class_names_come_out_in_chinese_and_stay_english_in_the_data(chinese):
     cifar = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
     names = ["飞机", "汽车", "鸟", "猫", "鹿", "狗", "青蛙", "马", "船", "卡车"]

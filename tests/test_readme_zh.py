@@ -1,7 +1,6 @@
 """README.zh-CN.md is the Chinese README: every Chinese notebook with its badge, the commands, the glossary's terms,
 links that resolve, and the same sections as README.md, so the two cannot drift apart silently."""
 
-import csv
 import re
 import sys
 from pathlib import Path
@@ -10,13 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+import editions  # noqa: E402
 import sync_notebooks  # noqa: E402
 import website  # noqa: E402
 
 ENGLISH, CHINESE = ROOT / "README.md", ROOT / "README.zh-CN.md"
-GLOSSARY = list(csv.DictReader((ROOT / "i18n" / "glossary.tsv").open(encoding="utf-8"), delimiter="\t"))
-REJECTED = {variant: row["中文"] for row in GLOSSARY
-            for variant in row["rejected variants (never used in the Chinese edition)"].split("|") if variant}
+GLOSSARY = editions.glossary()
 
 
 def headings(text, level):
@@ -75,7 +73,7 @@ def test_readme_zh_links_resolve():
 
 def test_readme_zh_uses_no_rejected_variant():
     text = CHINESE.read_text()
-    used = {variant: term for variant, term in REJECTED.items() if variant in text}
+    used = editions.rejected_in(text)
     assert not used, f"README.zh-CN.md uses rejected variants (variant: use instead): {used}"
 
 

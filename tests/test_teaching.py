@@ -1,7 +1,6 @@
 """The teacher's guides (TEACHING.md and TEACHING.zh-CN.md) agree with their notebooks: sections, minutes, widgets,
 misconceptions, glossary; the Chinese one uses the glossary's terms."""
 
-import csv
 import json
 import re
 import sys
@@ -12,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import classroom  # noqa: E402
+import editions  # noqa: E402
 import sync_notebooks  # noqa: E402
 
 from utils import conv, fc, lenet, pool  # noqa: E402,F401  (imported so every widget class is defined)
@@ -35,9 +35,7 @@ PAIRS = [pytest.param(language, path, id=f"{language}-{path.name}")
          for language, e in EDITIONS.items() for path in sync_notebooks.notebook_paths(e["folder"])]
 KINDS = {"core": "core", "optional": "optional", "核心": "core", "选讲": "optional"}  # a guide's word: the tag
 WIDGETS = {cls.__name__ for cls in LiveView.__subclasses__()}
-GLOSSARY = list(csv.DictReader((ROOT / "i18n" / "glossary.tsv").open(encoding="utf-8"), delimiter="\t"))
-REJECTED = {variant: row["中文"] for row in GLOSSARY
-            for variant in row["rejected variants (never used in the Chinese edition)"].split("|") if variant}
+GLOSSARY = editions.glossary()
 
 
 def link_pattern(cell_words):
@@ -212,7 +210,7 @@ def test_the_guide_names_the_classroom_commands_and_links_the_other_guide(langua
 
 
 def test_the_chinese_guide_uses_no_rejected_variant():
-    used = {variant: term for variant, term in REJECTED.items() if variant in GUIDES["zh"]}
+    used = editions.rejected_in(GUIDES["zh"])
     assert not used, f"TEACHING.zh-CN.md uses rejected variants (variant: use instead): {used}"
 
 

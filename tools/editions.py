@@ -14,6 +14,7 @@ changed, and never overwrites a current translation.
 """
 
 import ast
+import csv
 import hashlib
 import json
 import sys
@@ -21,6 +22,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH, CHINESE = ROOT / "notebooks", ROOT / "notebooks" / "zh"
+
+
+def glossary():
+    """i18n/glossary.tsv, the one source of the Chinese terms: a list of rows (dicts by column name)."""
+    with (ROOT / "i18n" / "glossary.tsv").open(encoding="utf-8") as rows:
+        return list(csv.DictReader(rows, delimiter="\t"))
+
+
+def rejected_in(text):
+    """{variant: the term to use instead} for every rejected variant of the glossary that `text` uses."""
+    return {variant: row["中文"] for row in glossary()
+            for variant in row["rejected variants (never used in the Chinese edition)"].split("|")
+            if variant and variant in text}
 
 
 def source(cell):
