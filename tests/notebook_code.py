@@ -28,6 +28,27 @@ def definitions(name):
     return namespace
 
 
+def cells_source(name, *cell_ids):
+    """The code of the cells `cell_ids` of notebooks/<name>, in the notebook's order, magics made `pass`."""
+    cells = {c["id"]: c for c in json.loads((NOTEBOOKS / name).read_text())["cells"]}
+    missing = [i for i in cell_ids if i not in cells]
+    assert not missing, f"{name} has no cells {missing} (a test names them: update the test with the notebook)"
+    markdown = [i for i in cell_ids if cells[i]["cell_type"] != "code"]
+    assert not markdown, f"{name}: cells {markdown} are not code cells"
+    return "\n".join(magic(line) for i in cell_ids for line in "".join(cells[i]["source"]).splitlines())
+
+
+def run_cells(name, *cell_ids, namespace=None):
+    """Run cells of notebooks/<name> (by id, in the order given) in `namespace`; gives the namespace.
+
+    A control test runs the cells that set a measurement up, swaps the control into the namespace (untrained
+    weights, average pooling), then runs the cell that asserts the claim and expects its AssertionError."""
+    namespace = {"__name__": f"notebook {name}"} if namespace is None else namespace
+    for cell_id in cell_ids:
+        exec(compile(cells_source(name, cell_id), f"{name} cell {cell_id}", "exec"), namespace)
+    return namespace
+
+
 def pytorch_samples(name, variant=""):
     """PyTorch's own sample inputs (float64, CPU) for operator `name` -> (its OpInfo, [SampleInput])."""
     import torch

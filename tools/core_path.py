@@ -72,7 +72,7 @@ def measure(cells):
     prose = [classroom.text(c) for c in cells if c["cell_type"] == "markdown"]
     code = [classroom.text(c) for c in cells if c["cell_type"] == "code"]
     lines = [line for source in code for line in code_lines(source)]
-    widget = re.compile(r"\b(?:%s)\(" % "|".join(WIDGET_CLASSES))
+    widget = re.compile(r"\b(?:" + "|".join(WIDGET_CLASSES) + r")\(")
     figures = {
         "words": round(sum(words(p) for p in prose)),
         "code lines": len(lines),
