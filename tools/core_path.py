@@ -6,7 +6,8 @@ next heading of the same or a higher level), solutions (`<details>`), speaker no
 generated navigation and Colab cells.
 
     python tools/core_path.py            print the table for both editions; exit 1 past a budget
-    python tools/core_path.py --write    also write each section's minutes=N tag (English; zh follows)
+    python tools/core_path.py --write [NN ...]   also write each section's minutes=N tag (English notebooks,
+                                                 all or those numbered; `tools/editions.py NN` copies them to zh)
 
 Minutes come from one reading model, the same for every section (so TEACHING.md's minutes come from here):
 prose at READING words a minute, a code line read and run in CODE_LINE minutes, and a fixed time to play
@@ -139,8 +140,10 @@ def report():
 
 def main(argv):
     if "--write" in argv:
+        numbers = [a for a in argv if not a.startswith("--")]
         for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-            write_minutes(path)
+            if not numbers or path.name[:2] in numbers:
+                write_minutes(path)
     lines, found = report()
     print("\n".join(lines))
     print("\n".join(found) or "every core path fits its budget")

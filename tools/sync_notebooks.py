@@ -9,7 +9,8 @@ none, since jupyterlab-slideshow reads only a missing type as "-" (an explicit "
 A cell's other metadata is dropped but its tags (and, in the Chinese edition, `translation`: the
 English it translates, see tools/editions.py). The repository URL and the pinned tag come from
 pyproject.toml, the one place they live; the READMEs' Colab links are updated to match. `--check`
-changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too).
+changes nothing and exits 1 if anything is out of date (tests/test_hygiene.py checks too). Numbers
+(`python tools/sync_notebooks.py 02 03`) limit it to those notebooks of both editions.
 """
 
 import json
@@ -146,7 +147,8 @@ def synced_readme(readme=READMES[NOTEBOOKS]):
     return re.sub(r"urlpath=lab%2Ftree%2F[^%\s]+%2Fnotebooks", f"urlpath=lab%2Ftree%2F{folder}%2Fnotebooks", text)
 
 
-def main(check=False):
+def main(check=False, numbers=()):
+    """Sync (or with check, only check) every notebook of both editions, or those whose number is in `numbers`."""
     stale, done = [], []
     for folder, readme in READMES.items():
         if readme.exists() and readme.read_text() != synced_readme(readme):
@@ -155,6 +157,8 @@ def main(check=False):
                 readme.write_text(synced_readme(readme))
         paths = notebook_paths(folder)
         for path in paths:
+            if numbers and path.name[:2] not in numbers:
+                continue
             text = dumps(synced(path, paths))
             if path.read_text() != text:
                 stale.append(relative(path))
@@ -167,4 +171,4 @@ def main(check=False):
 
 
 if __name__ == "__main__":
-    main(check="--check" in sys.argv)
+    main(check="--check" in sys.argv, numbers=[a for a in sys.argv[1:] if not a.startswith("--")])
