@@ -164,7 +164,7 @@ def main(check=False, numbers=()):
                 stale.append(relative(path))
                 if not check:
                     path.write_text(text)
-        done += [relative(p) for p in paths]
+        done += [relative(p) for p in paths if not numbers or p.name[:2] in numbers]
     if check and stale:
         sys.exit(f"out of date: {', '.join(stale)}; run: python tools/sync_notebooks.py")
     print(("checked " if check else "synced ") + ", ".join(done))
