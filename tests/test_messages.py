@@ -125,7 +125,7 @@ def test_a_prediction_and_a_choice_are_checked_in_chinese(chinese, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "❌ 还不对。把 `...` 换成你的预测（一个数），然后再运行这个单元格。"
     assert out[1].startswith("❌ 还不对。B：不对") and "卷积" in out[1]
-    assert out[2].startswith("✅ 正确！对") and "赢家" in out[2]
+    assert out[2].startswith("✅ 正确！对") and "胜出者" in out[2]
 
 
 def test_a_bad_argument_is_refused_in_chinese(chinese):
@@ -147,7 +147,7 @@ def test_a_widget_shows_chinese_labels_and_a_chinese_message(chinese):
     playground = conv.KernelPlayground()
     assert ("Sobel x", "sobel x") in playground.controls["preset"].options
     assert playground.update(preset="模糊") == "" and playground.settings()["preset"] == "blur"  # the label works too
-    assert [p.title for p in playground.panels][1] == "卷积核 3x3"
+    assert [p.title for p in playground.panels][1] == "卷积核 3×3"
     explorer = pool.PoolingExplorer()
     assert explorer.controls["mode"].options == (("最大", "max"), ("平均", "avg"))
-    assert explorer.update(mode="avg") == "" and "汇聚" in explorer.text
+    assert explorer.update(mode="avg") == "" and "池化" in explorer.text

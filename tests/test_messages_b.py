@@ -89,7 +89,7 @@ def test_fc_checkers_give_chinese_verdicts_and_hints(chinese, capsys):
 
 
 def test_fc_refuses_in_chinese(chinese):
-    with pytest.raises(SettingError, match=r"^conv2 的 9x9 卷积核放不进它得到的 8x8 特征图：只会剩下 8 - 9 \+ 1 = 0"):
+    with pytest.raises(SettingError, match=r"^conv2 的 9×9 卷积核放不进它得到的 8×8 特征图：只会剩下 8 - 9 \+ 1 = 0"):
         fc.stage_shapes(24, 9, 2)
     with pytest.raises(TypeError, match="^logits 应为浮点张量，实际是 "):
         fc.need_logits(torch.tensor([1, 2]))
@@ -99,7 +99,7 @@ def test_fc_refuses_in_chinese(chinese):
 
 def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
     calculator = fc.FlattenCalculator()
-    assert [c.description for c in calculator.controls.values()] == ["输入大小", "卷积核大小", "汇聚窗口"]
+    assert [c.description for c in calculator.controls.values()] == ["输入大小", "卷积核大小", "池化窗口"]
     assert [p.title for p in calculator.panels] == ["从输入到展平的各层形状，按同一比例画出"]
     assert "<th>阶段</th>" in calculator.text and "共 48,120 个参数" in calculator.text
     assert calculator.update(size=8) != "" and "放不进" in calculator.message
@@ -120,8 +120,8 @@ def test_lenet_checkers_and_widget_speak_chinese(chinese, capsys):
     assert not lenet.check_conv2_prediction(4 * lenet.conv2_multiply_adds(32))
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("❌ 还不对。receptive_field('pool1') 给出了 5（int 类型）：这不是")
-    assert "提示：一个 KxK" in out[0]
-    assert "5x5 卷积核都会损失 4 行和 4 列" in out[1] and "而不是 4 倍" in out[1]
+    assert "提示：一个 K×K" in out[0]
+    assert "5×5 卷积核都会损失 4 行和 4 列" in out[1] and "而不是 4 倍" in out[1]
     explorer = lenet.example_explorer()
     descriptions = [c.description for c in explorer.controls.values()]
     assert descriptions == ["图像", "层", "通道", "权重"]

@@ -16,12 +16,23 @@ changed, and never overwrites a current translation.
 import ast
 import csv
 import hashlib
+import io
 import json
+import re
 import sys
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH, CHINESE = ROOT / "notebooks", ROOT / "notebooks" / "zh"
+
+
+REJECTED = "rejected variants (never used in the Chinese edition)"
+ALLOWED = "allowed once (file: the gloss that may use a rejected variant)"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+CJK_RUN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+# What a learner does not read as prose: fenced code, `code` spans, link targets.
+NOT_PROSE = re.compile(r"^ {0,3}```.*?^ {0,3}```[^\n]*$|`[^`\n]*`|\]\([^)\s]*\)", re.S | re.M)
 
 
 def glossary():
@@ -30,11 +41,56 @@ def glossary():
         return list(csv.DictReader(rows, delimiter="\t"))
 
 
+def variants():
+    """The glossary's rejected variants: [(variant as written, its pattern, the term to use instead)].
+
+    A variant is literal text, or a regular expression after "re:" (2x2 and its kin)."""
+    return [(variant, re.compile(variant[3:] if variant.startswith("re:") else re.escape(variant)), row["中文"])
+            for row in glossary() for variant in row[REJECTED].split("|") if variant]
+
+
+def rejected_uses(text):
+    """Every use of a rejected variant in `text`: [(the variant as found, the term to use instead, its context)]."""
+    return [(found.group(), term, " ".join(text[max(found.start() - 12, 0):found.end() + 12].split()))
+            for _, pattern, term in variants() for found in pattern.finditer(text)]
+
+
 def rejected_in(text):
-    """{variant: the term to use instead} for every rejected variant of the glossary that `text` uses."""
-    return {variant: row["中文"] for row in glossary()
-            for variant in row["rejected variants (never used in the Chinese edition)"].split("|")
-            if variant and variant in text}
+    """{variant as found in `text`: the term to use instead} for every rejected variant `text` uses."""
+    return {found: term for found, term, _ in rejected_uses(text)}
+
+
+def glosses():
+    """{file, relative to the project: the one phrase in it allowed to use a rejected variant} (e.g. 汇聚 once)."""
+    return dict(row[ALLOWED].split(": ", 1) for row in glossary() if row[ALLOWED])
+
+
+def prose(markdown):
+    """A Markdown text as a learner reads it as prose: without code blocks, `code` spans and link targets."""
+    return NOT_PROSE.sub(" ", markdown)
+
+
+def python_prose(code):
+    """The Chinese in Python code (IPython magics allowed): its comments, and every string with Chinese in it,
+    f-string and {format} fields read as 1 (so "{n}x{n}" is seen as "1x1")."""
+    code = "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
+    try:
+        comments = [token.string for token in tokenize.generate_tokens(io.StringIO(code).readline)
+                    if token.type == tokenize.COMMENT]
+        nodes = list(ast.walk(ast.parse(code)))
+    except (SyntaxError, tokenize.TokenError):
+        return prose(code)  # code that does not parse: read all of it
+    strings = [node.value for node in nodes if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    strings += ["".join(part.value if isinstance(part, ast.Constant) else "1" for part in node.values)
+                for node in nodes if isinstance(node, ast.JoinedStr)]
+    texts = [re.sub(r"\{[^{}]*\}", "1", text) for text in comments + strings if CJK.search(text)]
+    return prose("\n".join(texts))
+
+
+def notebook_prose(notebook):
+    """The Chinese a learner reads in a notebook, cell by cell: [(cell id, prose)]."""
+    return [(cell.get("id"), prose(source(cell)) if cell["cell_type"] == "markdown" else python_prose(source(cell)))
+            for cell in notebook["cells"] if cell["cell_type"] in ("markdown", "code")]
 
 
 def source(cell):

@@ -104,7 +104,7 @@ ZH = {
         "卷积核在{axis}上跨越 d·(k−1)+1 = {span} 个像素，超过了填充后输入的 {padded} 个：请用更小的卷积核或更多的填充",
     "expected an (H, W) tensor, got {got}": "应为 (H, W) 的张量，实际是 {got}",
     "shifts should be between 0 and the size {height}x{width} (down and right), got rows={rows}, cols={cols}":
-        "平移量应在 0 到大小 {height}x{width} 之间（向下和向右），实际是 rows={rows}, cols={cols}",
+        "平移量应在 0 到大小 {height}×{width} 之间（向下和向右），实际是 rows={rows}, cols={cols}",
     "(32 + 2·1 − 5) / 3 = 9.67, floored to 9, plus 1 for the first position: 10 rows and 10 columns.":
         "(32 + 2·1 − 5) / 3 = 9.67，向下取整为 9，再为第一个位置加 1：输出 10 行 10 列。",
     "Rounding up counts a window that would run past the padded edge.":
@@ -144,7 +144,7 @@ ZH = {
         "它对另一条对角线（左下暗、右上亮）也有响应：让从左下到右上的每条斜线上的权重相等"
         "（w[r][c] 只取决于 r + c），就像把 Sobel 算子旋转 45 度。",
     "Each layer adds (its span − 1) times the jump: the product of the strides before it.":
-        "每一层增加（它的跨度 − 1）乘以跳距（jump），跳距就是它之前各层步幅的乘积。",
+        "每一层增加（它的跨度 − 1）乘以步距（jump），步距就是它之前各层步幅的乘积。",
     "start with r = 1 and jump = 1; for each layer, r += d·(k−1)·jump (a dilated kernel spans d·(k−1)+1 pixels), "
     "then jump *= s.":
         "从 r = 1、jump = 1 开始；对每一层，先 r += d·(k−1)·jump（带空洞的卷积核跨越 d·(k−1)+1 个像素），"
@@ -178,7 +178,7 @@ ZH = {
     "from {low:.3g} to {high:.3g}; {colours}":
         "权重之和为 <b>{total:.3g}</b>，所以亮度为 b 的平坦区域输出 {total:.3g}·b。"
         "输出值从 {low:.3g} 到 {high:.3g}；{colours}",
-    "kernel 3x3": "卷积核 3x3",
+    "kernel 3x3": "卷积核 3×3",
     "feature map {size} ({show})": "特征图 {size}（{show}）",
     "input size": "输入大小",
     "kernel": "卷积核",
@@ -209,11 +209,11 @@ ZH = {
     "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding · pink: "
     "read by no output pixel":
         "橙色：所选输出像素读取的输入位置 · 蓝框：它们的跨度 d·(k−1)+1 · 灰色：零填充 · 粉色：没有任何输出像素读取",
-    "input {c_in}x{n}x{n}, padded to {padded}x{padded}": "输入 {c_in}x{n}x{n}，填充后 {padded}x{padded}",
-    "output {c_out}x{size}x{size}, pixel ({row}, {col})": "输出 {c_out}x{size}x{size}，像素 ({row}, {col})",
+    "input {c_in}x{n}x{n}, padded to {padded}x{padded}": "输入 {c_in}×{n}×{n}，填充后 {padded}×{padded}",
+    "output {c_out}x{size}x{size}, pixel ({row}, {col})": "输出 {c_out}×{size}×{size}，像素 ({row}, {col})",
     # pool.py
     "the image should be at least 3x3 for a 3x3 Sobel kernel, got {shape}":
-        "对 3x3 的 Sobel 卷积核，图像至少应为 3x3，实际是 {shape}",
+        "对 3×3 的 Sobel 卷积核，图像至少应为 3×3，实际是 {shape}",
     "expected two tensors, got {first} and {second}": "应为两个张量，实际是 {first} 和 {second}",
     "expected maps of the same shape, got {first} and {second}": "两张图的形状应当相同，实际是 {first} 和 {second}",
     "padding should be at most half the window ({span} pixels wide): at most {most}, got {padding!r} (PyTorch "
@@ -228,32 +228,32 @@ ZH = {
     "Padding is -inf, so a window of negatives still gives a negative maximum.":
         "填充值是 -inf，所以全是负数的窗口给出的最大值仍是负数。",
     "replace `...` with your 2x2 answer, e.g. [[a, b], [c, d]].":
-        "把 `...` 换成你算出的 2x2 答案，例如 [[a, b], [c, d]]。",
+        "把 `...` 换成你算出的 2×2 答案，例如 [[a, b], [c, d]]。",
     "write the answer as a list of 2 rows of 2 numbers ({error}).": "请把答案写成 2 行、每行 2 个数的列表（{error}）。",
     "padding is -inf, not 0: it can never be the maximum.": "填充值是 -inf，不是 0：它永远不会是最大值。",
     "window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding).":
         "窗口 (i, j) 覆盖第 2i-1..2i+1 行和第 2j-1..2j+1 列（第 -1 行是填充）。",
-    "That is fc1 with pooling (16x5x5 = 400 inputs).": "那是有汇聚时的 fc1（16x5x5 = 400 个输入）。",
+    "That is fc1 with pooling (16x5x5 = 400 inputs).": "那是有池化时的 fc1（16×5×5 = 400 个输入）。",
     "Those are the weights: each of the 120 neurons has a bias too.": "那只是权重：120 个神经元每个还有一个偏置。",
     "conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28.":
-        "conv2 的 5x5 卷积核仍会削掉 4 个像素：没有汇聚时它的特征图是 24x24，而不是 28x28。",
+        "conv2 的 5×5 卷积核仍会削掉 4 个像素：没有池化时它的特征图是 24×24，而不是 28×28。",
     "That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all.":
-        "那是 fc1 的输入个数（16x24x24）；它的 120 个神经元每个都要给所有输入加权。",
+        "那是 fc1 的输入个数（16×24×24）；它的 120 个神经元每个都要给所有输入加权。",
     "Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 biases.":
-        "没有汇聚时，conv2 输出 16x24x24 = 9,216 个值，fc1 需要 9,216 x 120 个权重 + 120 个偏置。",
+        "没有池化时，conv2 输出 16×24×24 = 9,216 个值，fc1 需要 9,216 × 120 个权重 + 120 个偏置。",
     "No: that is average pooling, which shares each window's gradient among its 4 pixels.":
-        "不对：那是平均汇聚，它把每个窗口的梯度平分给窗口里的 4 个像素。",
+        "不对：那是平均池化，它把每个窗口的梯度平分给窗口里的 4 个像素。",
     "Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not move, so its "
     "derivative is 0; nudge the winner and the output moves by as much, so its derivative is 1.":
-        "对：输出就是赢家的一份拷贝。把其他任何像素稍微改动一点，输出都不变，所以它们的导数是 0；"
-        "改动赢家，输出就改变同样多，所以它的导数是 1。",
+        "对：输出就是胜出者的一份拷贝。把其他任何像素稍微改动一点，输出都不变，所以它们的导数是 0；"
+        "改动胜出者，输出就改变同样多，所以它的导数是 1。",
     "No: max is differentiable wherever the maximum is unique (almost everywhere). The gradient is 1 for the winner, "
     "and autograd computes it (the backward pass above checks that).":
-        "不对：只要最大值唯一（几乎处处如此），max 就是可微的。赢家的梯度是 1，"
+        "不对：只要最大值唯一（几乎处处如此），max 就是可微的。胜出者的梯度是 1，"
         "自动微分（autograd）会把它算出来（上面的反向传播验证了这一点）。",
     "No: that is ReLU's rule. Max pooling compares the pixels of a window with each other, not with 0: a window of 4 "
     "positive pixels still sends its gradient to one of them.":
-        "不对：那是 ReLU 的规则。最大汇聚比较的是窗口内像素彼此的大小，而不是和 0 比较："
+        "不对：那是 ReLU 的规则。最大池化比较的是窗口内像素彼此的大小，而不是和 0 比较："
         "4 个像素都是正数的窗口，也只把梯度传给其中一个。",
     "Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several.":
         "每个像素从包含它的每个窗口各收到 grad_out / (k*k)：这样的窗口可能有 0 个、1 个或好几个。",
@@ -264,16 +264,16 @@ ZH = {
     "window": "窗口",
     "max": "最大",
     "avg": "平均",
-    "pooling": "汇聚",
+    "pooling": "池化",
     "padding {p} is more than half the window ({k}): at most {most}, or a window could hold nothing but padding":
         "填充 {p} 超过了窗口（{k}）的一半：最多只能是 {most}，否则一个窗口里可能只有填充",
-    "the window ({k}x{k}) is larger than the padded map ({h}x{w})": "窗口（{k}x{k}）比填充后的图（{h}x{w}）还大",
-    "feature map {h}x{w}": "特征图 {h}x{w}",
-    "pooled output {h}x{w}": "汇聚输出 {h}x{w}",
-    "max pooling": "最大汇聚",
-    "avg pooling": "平均汇聚",
+    "the window ({k}x{k}) is larger than the padded map ({h}x{w})": "窗口（{k}×{k}）比填充后的图（{h}×{w}）还大",
+    "feature map {h}x{w}": "特征图 {h}×{w}",
+    "pooled output {h}x{w}": "池化输出 {h}×{w}",
+    "max pooling": "最大池化",
+    "avg pooling": "平均池化",
     "{kind}: {oh}x{ow} = {m} outputs from {h}x{w} = {n} inputs ({share:.0%}).":
-        "{kind}：{oh}x{ow} = {m} 个输出，来自 {h}x{w} = {n} 个输入（{share:.0%}）。",
+        "{kind}：{oh}×{ow} = {m} 个输出，来自 {h}×{w} = {n} 个输入（{share:.0%}）。",
     "Grey border: padding, filled with -inf.": "灰色边框：填充，填入的是 -inf。",
     "Grey border: padding, filled with 0 (counted in the mean).": "灰色边框：填充，填入的是 0（计入平均值）。",
     "stride {s} > window {k}": "步幅 {s} > 窗口 {k}",
@@ -281,19 +281,19 @@ ZH = {
     "{count} pixels (dimmed) are in no window: {why}.": "{count} 个像素（变暗的）不在任何窗口里：{why}。",
     "<span style='color:rgb{color}'>Red</span>: the {count} winning pixels, the only ones to receive gradient "
     "({share:.0%} of the inputs).":
-        "<span style='color:rgb{color}'>红色</span>：{count} 个获胜像素，只有它们得到梯度（占输入的 {share:.0%}）。",
+        "<span style='color:rgb{color}'>红色</span>：{count} 个胜出者，只有它们得到梯度（占输入的 {share:.0%}）。",
     "Every pixel in a window gets 1/{count} of its gradient.": "窗口里的每个像素得到该窗口梯度的 1/{count}。",
     "White and magenta: the first two windows and their outputs.": "白色和品红色：前两个窗口及其输出。",
     "shift (px)": "平移（像素）",
     "Shifted {shift} px right, max pooled {window}x{window}. Unchanged (exactly equal, at the same position): "
     "{pooled:.0%} of the pooled outputs, {pixels:.0%} of the feature map's pixels.":
-        "向右平移 {shift} 像素，{window}x{window} 最大汇聚。不变的（在同一位置上完全相等）："
-        "汇聚输出的 {pooled:.0%}，特征图像素的 {pixels:.0%}。",
+        "向右平移 {shift} 像素，{window}×{window} 最大池化。不变的（在同一位置上完全相等）："
+        "池化输出的 {pooled:.0%}，特征图像素的 {pixels:.0%}。",
     "feature map": "特征图",
     "shifted right": "向右平移后",
     "changed pixels (red)": "变化的像素（红色）",
-    "max pooled": "最大汇聚后",
-    "pooled after the shift": "平移后再汇聚",
+    "max pooled": "最大池化后",
+    "pooled after the shift": "平移后再池化",
     "changed outputs (red)": "变化的输出（红色）",
 
     "the map holds -inf values, which tie with the -inf padding: not supported here with padding {padding!r} "
@@ -308,11 +308,11 @@ ZH = {
     "{name} should be at least 1, got {value}": "{name} 至少应为 1，实际是 {value}",
     "{conv}'s {kernel}x{kernel} kernel does not fit in the {n}x{n} map it gets: {n} - {kernel} + 1 = {left} pixels "
     "would be left. Use a smaller kernel or a larger input.":
-        "{conv} 的 {kernel}x{kernel} 卷积核放不进它得到的 {n}x{n} 特征图：只会剩下 {n} - {kernel} + 1 = {left} 个像素。"
+        "{conv} 的 {kernel}×{kernel} 卷积核放不进它得到的 {n}×{n} 特征图：只会剩下 {n} - {kernel} + 1 = {left} 个像素。"
         "请用更小的卷积核或更大的输入。",
     "{pooled}'s {pool}x{pool} window does not fit in the {n}x{n} map it gets: {n} // {pool} = 0 pixels would be "
     "left. Use a smaller window or a larger input.":
-        "{pooled} 的 {pool}x{pool} 窗口放不进它得到的 {n}x{n} 特征图：只会剩下 {n} // {pool} = 0 个像素。"
+        "{pooled} 的 {pool}×{pool} 窗口放不进它得到的 {n}×{n} 特征图：只会剩下 {n} // {pool} = 0 个像素。"
         "请用更小的窗口或更大的输入。",
     "expected (C, h, w) maps, got {got}": "应为 (C, h, w) 的特征图，实际是 {got}",
     "expected one image's logits, a tensor of shape ({count},), got {got}":
@@ -346,7 +346,7 @@ ZH = {
     "You can size fc1 for any input now.": "现在，对任何大小的输入，你都能算出 fc1 该有多大了。",
     "each conv takes kernel - 1 away from the side, each pool divides it by the window (rounding down, //); at the "
     "end multiply conv2's 16 channels by the side squared.":
-        "每个卷积层让边长减少 kernel - 1，每个汇聚层把边长除以窗口大小（向下取整，//）；"
+        "每个卷积层让边长减少 kernel - 1，每个池化层把边长除以窗口大小（向下取整，//）；"
         "最后用 conv2 的 16 个通道乘以边长的平方。",
     "0.1 is the probability of the right class; the loss is minus its log.":
         "0.1 是正确类别的概率；损失是它的对数取负。",
@@ -377,8 +377,8 @@ ZH = {
     "photo, mirrored": "照片（镜像）",
     "noise (seed {seed})": "噪声（种子 {seed}）",
     "conv kernel": "卷积核大小",
-    "pool window": "汇聚窗口",
-    "flatten {c}x{h}x{w} = {n}": "展平 {c}x{h}x{w} = {n}",
+    "pool window": "池化窗口",
+    "flatten {c}x{h}x{w} = {n}": "展平 {c}×{h}×{w} = {n}",
     "input": "输入",
     "stage": "阶段",
     "layer": "层",
@@ -403,10 +403,10 @@ ZH = {
         "<p>神经元 {neuron}：w · x = {total:+.4f}（右边 {count} 个乘积之和），加上偏置 {bias:+.4f} = "
         "<b>{activation:+.4f}</b>；经过 ReLU 后为 <b>{relu:.4f}</b>。对这个输入，它在 {neurons} 个 fc1 神经元中"
         "排第 {rank}（1 = 最活跃）。</p>",
-    "input image 3x32x32": "输入图像 3x32x32",
-    "what fc1 sees: {c} maps of {side}x{side}": "fc1 看到的：{c} 张 {side}x{side} 的特征图",
+    "input image 3x32x32": "输入图像 3×32×32",
+    "what fc1 sees: {c} maps of {side}x{side}": "fc1 看到的：{c} 张 {side}×{side} 的特征图",
     "this neuron's weights": "这个神经元的权重",
-    "weight x input: each product": "权重 x 输入：每个乘积",
+    "weight x input: each product": "权重 × 输入：每个乘积",
     # lenet.py
     "after training": "训练后",
     "before training": "训练前",
@@ -415,7 +415,7 @@ ZH = {
     "<b>{layer}</b>, channel {channel} of {channels}: a {h}x{w} map, strongest response {peak:.2f} (its window in "
     "the input is boxed); {zero:.0%} of it is zero.<br>Network {network}: predicts <b>{guess}</b> ({p:.0%}); the "
     "true class {truth} gets {q:.0%}.":
-        "<b>{layer}</b>，第 {channel} 个通道（共 {channels} 个）：{h}x{w} 的特征图，最强响应为 {peak:.2f}"
+        "<b>{layer}</b>，第 {channel} 个通道（共 {channels} 个）：{h}×{w} 的特征图，最强响应为 {peak:.2f}"
         "（它在输入中的窗口已用方框标出）；其中 {zero:.0%} 为零。<br>{network}的网络：预测为 <b>{guess}</b>"
         "（{p:.0%}）；真实类别（{truth}）得到 {q:.0%}。",
     "{layer}, channel {channel}": "{layer}，通道 {channel}",
@@ -426,29 +426,29 @@ ZH = {
         "应为每张图像一个标签（共 {count} 个），实际形状是 {shape}",
     "add up the five layers: a convolution costs out_channels x out_height x out_width x in_channels x k x k (the "
     "maps stay 28x28 and 10x10 whatever the channels), a linear layer in x out, pooling none.":
-        "把五层加起来：一个卷积层的开销是 out_channels x out_height x out_width x in_channels x k x k"
-        "（无论通道数是多少，特征图都是 28x28 和 10x10），一个全连接层是 in x out，汇聚层为零。",
+        "把五层加起来：一个卷积层的开销是 out_channels × out_height × out_width × in_channels × k × k"
+        "（无论通道数是多少，特征图都是 28×28 和 10×10），一个全连接层是 in × out，池化层为零。",
     "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.":
-        "conv2 的开销与 in_channels x out_channels 成正比：两个通道数都翻倍，开销就变成 4 倍。",
+        "conv2 的开销与 in_channels × out_channels 成正比：两个通道数都翻倍，开销就变成 4 倍。",
     "a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 widens it "
     "by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).":
-        "一个 KxK 的卷积层把窗口加宽 (K - 1) 步（按它下面那一层的步计）；步幅为 2 的 2x2 汇聚层把窗口加宽一步，"
+        "一个 K×K 的卷积层把窗口加宽 (K - 1) 步（按它下面那一层的步计）；步幅为 2 的 2×2 池化层把窗口加宽一步，"
         "并让一步变为原来的两倍，都以输入像素计（conv1：5，一步 = 1 个像素）。",
     "receptive_field({layer!r}) gave {got}: not the side of the window of input pixels that one {layer} unit sees":
         "receptive_field({layer!r}) 给出了 {got}：这不是一个 {layer} 单元所看到的输入像素窗口的边长",
     "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.":
         "一个 pool2 单元能看到图像一半的宽度：fc1 再把 25 个这样相互重叠的视野组合起来。",
     "Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and columns at any size.":
-        "32x32 时次数的 4 倍，是假设 conv2 的特征图变大 4 倍；但无论大小如何，5x5 卷积核都会损失 4 行和 4 列。",
+        "32×32 时次数的 4 倍，是假设 conv2 的特征图变大 4 倍；但无论大小如何，5×5 卷积核都会损失 4 行和 4 列。",
     "{small:,} is conv2's count for 32x32 images: the maps grow with the image.":
-        "{small:,} 是 32x32 图像时 conv2 的次数：特征图会随图像一起变大。",
+        "{small:,} 是 32×32 图像时 conv2 的次数：特征图会随图像一起变大。",
     "64x64 -> conv1 {conv1}x{conv1} -> pool {pool1}x{pool1} -> conv2 {side}x{side}: 16 x {side} x {side} x 6 x 5 x "
     "5 = {large:,}, {ratio:.2f}x the 32x32 count ({small:,}), not 4x: the 4 rows and columns each 5x5 kernel loses "
     "weigh less in a bigger image. (fc1 would need {inputs} inputs, not 400: Net itself refuses 64x64 images.)":
-        "64x64 -> conv1 {conv1}x{conv1} -> 汇聚 {pool1}x{pool1} -> conv2 {side}x{side}：16 x {side} x {side} x 6 x 5 "
-        "x 5 = {large:,}，是 32x32 时次数（{small:,}）的 {ratio:.2f} 倍，而不是 4 倍："
-        "每个 5x5 卷积核损失的 4 行和 4 列，在更大的图像中占比更小。"
-        "（fc1 将需要 {inputs} 个输入，而不是 400：Net 本身不接受 64x64 的图像。）",
+        "64×64 -> conv1 {conv1}×{conv1} -> 池化 {pool1}×{pool1} -> conv2 {side}×{side}：16 × {side} × {side} × 6 × 5 "
+        "× 5 = {large:,}，是 32×32 时次数（{small:,}）的 {ratio:.2f} 倍，而不是 4 倍："
+        "每个 5×5 卷积核损失的 4 行和 4 列，在更大的图像中占比更小。"
+        "（fc1 将需要 {inputs} 个输入，而不是 400：Net 本身不接受 64×64 的图像。）",
     "Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in forward "
     "would be applied twice, squashing the scores and slowing learning. Probabilities are read with softmax after "
     "the net.":
