@@ -27,6 +27,14 @@ def test_english_is_the_default_and_fields_are_filled_after_the_lookup(chinese):
     assert i18n.tr("the file {name} is empty", name="a.png") == "the file a.png is empty"
 
 
+def test_pad_counts_a_chinese_character_as_two_columns():
+    assert [i18n.width(t) for t in ("disk", "圆盘", "Sobel x", "（1）", "")] == [4, 4, 7, 5, 0]
+    assert i18n.pad("圆盘", 6) == "圆盘  " and i18n.pad("圆盘", 6, ">") == "  圆盘"
+    assert i18n.pad("disk", 6, ">") == "  disk" and i18n.pad(12, 1) == "12"  # never cut, str() of anything
+    rows = [i18n.pad(name, 8, ">") + " |" for name in ("disk", "圆盘", "h-stripes", "横条纹")]
+    assert {i18n.width(row) for row in rows[:2] + rows[3:]} == {10}, "aligned whatever the script"
+
+
 def test_an_unknown_language_is_refused_with_the_choices():
     with pytest.raises(ValueError, match=r"one of \['en', 'zh'\], got 'fr'"):
         i18n.set_language("fr")

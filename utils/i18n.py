@@ -6,6 +6,7 @@ draws Chinese ships with the package (utils/fonts/, a subset of Noto Sans CJK SC
 show empty boxes on a machine without a CJK font, Colab included.
 """
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +34,18 @@ def tr(english, **values):
     """An English message (the catalog key) in the chosen language, its {fields} filled from `values`."""
     text = ZH.get(english, english) if _current[0] == "zh" else english
     return text.format(**values) if values else text
+
+
+def width(text):
+    """Columns `text` takes in a fixed-width font, as printed tables need: 2 for a wide (Chinese) character, else 1."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def pad(text, columns, align="<"):
+    """str(text) filled with spaces to `columns` display columns, flush left ("<") or right (">")."""
+    text = str(text)
+    fill = " " * max(0, columns - width(text))
+    return fill + text if align == ">" else text + fill
 
 
 @cache
