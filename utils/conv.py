@@ -241,8 +241,29 @@ def _grid_picture(rgb, factor):
     return big
 
 
+@lru_cache(maxsize=1)
+def pytorch_refusal():
+    """PyTorch's own words refusing a kernel larger than its padded input, as a template with {padded} and {span}."""
+    try:
+        nn.Conv2d(1, 1, 3)(torch.empty(0, 1, 2, 2))
+    except RuntimeError as error:
+        said = str(error).splitlines()[0]
+    template = said.replace("(2 x 2)", "({padded} x {padded})").replace("(3 x 3)", "({span} x {span})")
+    if "{padded}" not in template or "{span}" not in template:
+        raise RuntimeError(f"PyTorch's refusal has changed its words: {said!r}")
+    return template
+
+
 class ShapeCalculator(LiveView):
     """Sliders for a Conv2d's settings -> output shape (formula and PyTorch), cost, and the patch behind a pixel."""
+
+    module = "shape_calculator"
+
+    def browser_data(self):
+        """The colours of the cells and PyTorch's refusal: the module computes the rest (checked against this class)."""
+        colours = {"PAD": PAD, "UNREAD": UNREAD, "UNREAD_PAD": UNREAD_PAD, "TAP": TAP, "BOX": BOX, "LINE": LINE,
+                   "OUT": OUT}
+        return {"colors": colours, "pytorch_refusal": pytorch_refusal()}
 
     def __init__(self):
         slider = lambda description, value, low, high: widgets.IntSlider(

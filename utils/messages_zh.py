@@ -578,4 +578,9 @@ ZH = {
     "accuracy after each epoch": "每轮之后的准确率",
     "Training progress and curves (run the notebook to see them live)": "训练进度和曲线（运行 notebook 即可实时查看）",
 
+    # ---- browser-side views (utils/view.py, utils/web/*.js)
+    "anywidget is not installed here, so this widget is redrawn by the kernel (slower). For instant "
+    "redraws: %pip install anywidget, then restart the kernel.":
+        "这里没有安装 anywidget，所以这个小部件由内核重画，会慢一些。想让它立刻响应，"
+        "请运行 %pip install anywidget，然后重启内核。",
 }

@@ -10,7 +10,7 @@ from . import checks, draw, guard
 from .conv import kernel
 from .i18n import tr
 from .images import check_image, load_photo
-from .view import LiveView, Panel, SettingError
+from .view import LiveView, Panel, SettingError, float32_bytes
 
 WINNER = (230, 20, 60)  # outline of a window's winning pixel
 FIRST, SECOND = (255, 255, 255), (255, 0, 255)  # the first two windows and their outputs
@@ -168,6 +168,12 @@ class ShiftExplorer(LiveView):
     """Shift a 32x32 crop of the photo's edge map right by 0..4 pixels: which pooled outputs change?"""
 
     SIZE, MAX_SHIFT, TOP = 32, 4, 6
+    module = "shift_explorer"
+
+    def browser_data(self):
+        """The edge map (float32) and how the crops are cut from it: the module crops, pools and draws."""
+        return {"map": float32_bytes(self.map), "shape": list(self.map.shape), "vmax": self.vmax, "size": self.SIZE,
+                "max_shift": self.MAX_SHIFT, "top": self.TOP, "colors": {"SAME": SAME, "CHANGED": CHANGED}}
 
     def __init__(self):
         self.map = edge_map(48)

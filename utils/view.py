@@ -5,14 +5,24 @@ pictures to show as a list of `Panel`s (and may set `self.text` to a line of HTM
 wires the controls, encodes PNGs into `ipywidgets.Image`s, turns a bad setting into a message
 (never a traceback), and carries a static PNG of its state for frontends without widgets.
 Only APIs present in both ipywidgets 7.7 (Colab) and 8 are used.
+
+A view that names an ES `module` (utils/web/<module>.js) is drawn in the browser instead: the module
+computes and draws every setting itself, in one frame, with no kernel round trip (an anywidget, `Live`).
+The kernel still computes every setting too, so `update()`, `settings()`, `panels` and `text` answer
+from code as before, and the settings a learner drags are synced back to it. Without anywidget
+(a lone notebook on a bare Jupyter) the same view is drawn by the kernel, and says so.
 """
 
 import base64
 import html
+import json
 import math
 import numbers
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
@@ -20,6 +30,15 @@ import torch
 
 from . import draw
 from .i18n import tr
+
+try:  # the browser-side views' host (JupyterLab, Notebook, Colab, VS Code, Voila); without it, kernel-side views
+    import anywidget
+    import traitlets
+except ImportError:
+    anywidget = None
+
+WEB = Path(__file__).resolve().parent / "web"  # the browser-side views' ES modules
+_browser = [True]
 
 
 @dataclass
@@ -49,6 +68,8 @@ class SettingError(ValueError):
 class LiveView:
     """Base of every widget: `controls` (name -> widget), `compute(**settings) -> [Panel]`."""
 
+    module = None  # a browser-side view's ES module, utils/web/<module>.js; None: drawn by the kernel
+
     def __init__(self, controls, columns=None):
         self.controls = dict(controls)
         self.columns = columns
@@ -66,9 +87,34 @@ class LiveView:
             control.observe(self._on_change, names="value")
             if hasattr(control.style, "description_width"):
                 control.style.description_width = "initial"  # a label as wide as its words, in any language
-        rows = [_row(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
-        self.widget = widgets.VBox([*rows, self._message, self._pictures, self._text, self._style])
-        self.widget.add_class("cnn-view")
+        self.live = Live.of(self) if self.module and browser_side() else None
+        if self.live:
+            self.widget = self.live
+        else:
+            rows = [_row(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
+            notice = [widgets.HTML(f"<i>{html.escape(fallback_notice())}</i>")] if self.module and not anywidget else []
+            self.widget = widgets.VBox([*rows, *notice, self._message, self._pictures, self._text, self._style])
+            self.widget.add_class("cnn-view")
+        self.refresh()
+
+    def browser_data(self):
+        """What the ES module needs besides the settings (numbers, strings, bytes): the data of `Live`."""
+        return {}
+
+    def browser_message(self, content, buffers):
+        """A message from the ES module (say an uploaded file's bytes); most views get none."""
+
+    def from_browser(self, settings):
+        """Settings a learner chose in the browser: the kernel takes them (as update() would) and recomputes."""
+        if self._holding:
+            return
+        with self.hold():
+            for name, value in settings.items():
+                if name in self.controls:
+                    try:
+                        self.controls[name].value = accepted(name, self.controls[name], value)
+                    except ValueError:  # a value the browser should not send (NaN in a number box): keep the last
+                        pass
         self.refresh()
 
     def compute(self, **settings):
@@ -130,13 +176,25 @@ class LiveView:
             self.message = str(error) if isinstance(error, ValueError) else \
                 tr("Unexpected {kind}: {error}", kind=type(error).__name__, error=error)
             self._message.value = f'<span style="color:#b00020">{html.escape(self.message)}</span>'
+            self._to_browser()
             return
         self.error = None
         self.message = ""
         self._message.value = ""
-        self._show(panels)
+        if self.live is None:
+            self._show(panels)
         self.panels = panels
         self._text.value = self.text
+        self._to_browser()
+
+    def _to_browser(self):
+        """The browser-side view follows the kernel's settings (set from code, or ranges the kernel clamped)."""
+        if self.live is not None:
+            self._holding, holding = True, self._holding  # the browser's echo of these is no learner's change
+            try:
+                self.live.settings = self.settings()
+            finally:
+                self._holding = holding
 
     def _show(self, panels):
         """Each panel as one PNG, its caption drawn in, shown at its own pixel size (never stretched)."""
@@ -171,6 +229,104 @@ class LiveView:
             "image/png": base64.b64encode(draw.to_png(self.snapshot())).decode("ascii"),
             "text/plain": self.summary(),
         }
+
+
+# ----------------------------------------------------------------------------------------------
+# Browser-side views: the ES module, what it is given, and the anywidget that carries them.
+
+def browser_side(on=None):
+    """Whether views with an ES module are drawn in the browser: anywidget is installed and this is not switched off.
+
+    `browser_side(False)` makes views built afterwards kernel-side (to compare the two), `browser_side(True)` undoes it.
+    """
+    if on is not None:
+        _browser[0] = bool(on)
+    return anywidget is not None and _browser[0]
+
+
+def fallback_notice():
+    """What a browser-side view says when it is drawn by the kernel because anywidget is missing."""
+    return tr("anywidget is not installed here, so this widget is redrawn by the kernel (slower). For instant "
+              "redraws: %pip install anywidget, then restart the kernel.")
+
+
+IMPORT_COMMON = re.compile(r'^import \{[^}]*\} from "\./common\.js";\n', re.M)
+TR_CALL = re.compile(r'\btr\(\s*((?:"(?:[^"\\\n]|\\.)*"\s*\+?\s*)+)')
+LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+@lru_cache(maxsize=None)
+def module_source(name):
+    """utils/web/<name>.js with the shared helper (common.js) in front of it, as one ES module (anywidget loads one)."""
+    own = (WEB / f"{name}.js").read_text(encoding="utf-8")
+    if not IMPORT_COMMON.search(own):
+        raise ValueError(f"{name}.js should import from ./common.js in one import line")
+    return (WEB / "common.js").read_text(encoding="utf-8") + "\n" + IMPORT_COMMON.sub("", own)
+
+
+@lru_cache(maxsize=None)
+def module_keys(name):
+    """The catalog's English keys a module shows: every tr("...") in it (adjacent literals joined by +), in order."""
+    keys = []
+    for call in TR_CALL.finditer(module_source(name)):
+        key = "".join(json.loads(f'"{literal}"') for literal in LITERAL.findall(call.group(1)))
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def control_spec(name, control):
+    """A control as the ES module draws it: its kind, label and range or options (labels in the learner's language)."""
+    spec = {"name": name, "label": control.description}
+    if isinstance(control, widgets.SelectionSlider):
+        return {**spec, "kind": "options-slider", "options": list(zip(control._options_labels, control._options_values))}
+    if hasattr(control, "options"):
+        kind = "toggle" if isinstance(control, widgets.ToggleButtons) else "dropdown"
+        return {**spec, "kind": kind, "options": list(zip(control._options_labels, control._options_values))}
+    kind = "number" if isinstance(control, (widgets.BoundedFloatText, widgets.BoundedIntText)) else "slider"
+    return {**spec, "kind": kind, "min": control.min, "max": control.max, "step": control.step}
+
+
+def float32_bytes(values):
+    """A tensor or array -> its values as little-endian float32 bytes (the ES module reads them as a Float32Array)."""
+    array = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
+    return np.ascontiguousarray(array, dtype="<f4").tobytes()
+
+
+def colour_tables():
+    """The colour maps of the "signed" and "activation" styles as 768 bytes each: the module colours as draw does."""
+    return {style: draw._lut(name).tobytes() for style, name in (("signed", "RdBu_r"), ("activation", "viridis"))}
+
+
+if anywidget is not None:
+    class Live(anywidget.AnyWidget):
+        """A view drawn in the browser by its ES module: the controls to draw, the settings (synced both ways with
+        the kernel), the data the module computes from, and a note from the kernel (a file it could not use)."""
+
+        view = traitlets.Unicode().tag(sync=True)
+        controls = traitlets.List().tag(sync=True)
+        settings = traitlets.Dict().tag(sync=True)
+        data = traitlets.Dict().tag(sync=True)
+        note = traitlets.Unicode().tag(sync=True)
+
+        @classmethod
+        def of(cls, view):
+            """The browser side of a LiveView: its module, its controls and data, its current settings."""
+            live = cls(_esm=module_source(view.module), view=view.module,
+                       controls=[control_spec(name, c) for name, c in view.controls.items()],
+                       settings=view.settings(), data=browser_data(view))
+            live.observe(lambda change: view.from_browser(change["new"]), names="settings")
+            live.on_msg(lambda _, content, buffers: view.browser_message(content, buffers))
+            return live
+else:
+    Live = None
+
+
+def browser_data(view):
+    """A view's data for its module, with what every module gets: its texts in the learner's language, the colour
+    tables and the current scale (pixels per cell, text size)."""
+    return {"strings": {key: tr(key) for key in module_keys(view.module)}, "luts": colour_tables(),
+            "scale": {"pixels": draw.scaled(1), "text_px": draw.text_px()}, **view.browser_data()}
 
 
 def _row(children):
