@@ -61,7 +61,7 @@ def rejected_in(text):
 
 
 def glosses():
-    """{file, relative to the project: the one phrase in it allowed to use a rejected variant} (e.g. 汇聚 once)."""
+    """{file, relative to the project: the one phrase in it allowed to use a rejected variant, a gloss at first use}."""
     return dict(row[ALLOWED].split(": ", 1) for row in glossary() if row[ALLOWED])
 
 
