@@ -1,5 +1,7 @@
 """run.py: each command starts the right program and passes the learner's extra arguments on to it."""
 
+import ast
+import os
 import sys
 from pathlib import Path
 
@@ -68,3 +70,23 @@ def test_an_unknown_command_prints_the_usage(argv):
     with pytest.raises(SystemExit) as stop:
         run.main(argv)
     assert "python3 run.py lab" in str(stop.value.code)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in python is a script with a #! line")
+def test_pip_gets_the_learners_mirror_from_the_environment(monkeypatch, tmp_path):
+    """A PyPI mirror set in PIP_INDEX_URL, or in a pip config file, reaches the pip that run.py starts: the
+    environment's python is a stand-in that writes down the arguments and the pip settings it was started with."""
+    seen = tmp_path / "seen.txt"
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!{sys.executable}\nimport os, sys\n"
+                      f"open({str(seen)!r}, 'w').write(repr((sys.argv[1:], os.environ.get('PIP_INDEX_URL'), "
+                      "os.environ.get('PIP_CONFIG_FILE'))))\n")
+    python.chmod(0o755)
+    monkeypatch.setattr(run, "VENV", tmp_path / "venv")  # a fresh stamp: run.py installs
+    monkeypatch.setenv("PIP_INDEX_URL", "https://pypi.tuna.tsinghua.edu.cn/simple")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(tmp_path / "pip.conf"))
+    run.install("requirements.txt")
+    arguments, index, config = ast.literal_eval(seen.read_text())
+    assert arguments[:3] == ["-m", "pip", "install"] and "requirements.txt" in arguments, arguments
+    assert index == "https://pypi.tuna.tsinghua.edu.cn/simple" and config == str(tmp_path / "pip.conf")
