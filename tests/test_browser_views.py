@@ -35,6 +35,10 @@ SETTINGS = 200  # random settings per view (and per language: a share of them in
 VIEWS = {
     "shape_calculator": conv.ShapeCalculator,
     "shift_explorer": pool.ShiftExplorer,
+    "kernel_playground": conv.KernelPlayground,
+    "pooling_explorer": pool.PoolingExplorer,
+    "flatten_calculator": fc.FlattenCalculator,
+    "temperature_explorer": fc.TemperatureExplorer,
 }
 
 # In the page: set controls as a learner does, and read back what the view shows.
@@ -73,6 +77,7 @@ window.__views = {
               rgb: btoa(rgb), legend: labels};
     });
     return {panels, message: root.querySelector('.cnn-message').textContent,
+            heading: root.querySelector('.cnn-heading').textContent,
             text: root.querySelector('.cnn-text').textContent, settings: root.cnn.settings(),
             readouts: Object.fromEntries(Object.entries(root.cnn.controls).map(([n, c]) => [n,
               c.label.querySelector('.cnn-readout') ? c.label.querySelector('.cnn-readout').textContent : null]))};
@@ -138,6 +143,8 @@ def compare(page, view, shown, where):
     python_text = page.evaluate("html => window.__views.textOf(html)", view.text)
     if shown["text"] != python_text:
         problems.append(f"{where}: text\n  page:   {shown['text']!r}\n  Python: {python_text!r}")
+    if shown["heading"] != expected_heading(view):
+        problems.append(f"{where}: heading {shown['heading']!r}, Python {expected_heading(view)!r}")
     panels = expected_panels(view)
     if len(shown["panels"]) != len(panels):
         return [*problems, f"{where}: {len(shown['panels'])} pictures, Python has {len(panels)}"]
@@ -160,7 +167,12 @@ def compare(page, view, shown, where):
 
 def expected_panels(view):
     """The pictures the page shows for a view: its panels (the flatten calculator: each stage of its diagram)."""
-    return view.panels
+    return view.stages if isinstance(view, fc.FlattenCalculator) else view.panels
+
+
+def expected_heading(view):
+    """The title over all the pictures: the flatten calculator's diagram's (its one picture holds the stages)."""
+    return view.panels[0].title if isinstance(view, fc.FlattenCalculator) else ""
 
 
 def random_settings(view, rng):

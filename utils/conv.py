@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from . import checks, draw, guard, images
 from .i18n import tr
-from .view import LiveView, Panel, SettingError, uploaded_file
+from .view import LiveView, Panel, SettingError, float32_bytes, uploaded_file
 
 # Classic hand-made 3x3 kernels, each a feature detector (rows are y, columns x).
 KERNELS = {
@@ -127,6 +127,19 @@ class KernelPlayground(LiveView):
     """A 3x3 kernel (a preset or typed in) slid over the photo or an upload: (H, W) image -> (H, W) map."""
 
     SIZE, DISPLAY = 128, 256  # pixels worked on (so a 3x3 kernel's effect shows), pixels drawn (crisp 2x)
+    module = "kernel_playground"
+
+    def browser_data(self):
+        """The images as float32 pixels (sent once each), the presets and the menus' words: the module does the rest."""
+        return {"images": {name: float32_bytes(image) for name, image in self.images.items()},
+                "shapes": {name: list(image.shape) for name, image in self.images.items()},
+                "kernels": {name: np.ravel(k).tolist() for name, k in KERNELS.items()}, "custom": CUSTOM,
+                "preset": self._preset, "labels": labels(), "display": self.DISPLAY}
+
+    def browser_message(self, content, buffers):
+        """A file the learner chose in the browser: used as the upload control's file would be."""
+        if "upload" in content and buffers:
+            self.use_upload(bytes(buffers[0]), content["upload"])
 
     def __init__(self, preset="sobel x"):
         self.images = {"photo": images.load_photo(size=self.SIZE, gray=True)}
@@ -145,7 +158,8 @@ class KernelPlayground(LiveView):
                                                       layout=widgets.Layout(width="90px"))
         self.upload = widgets.FileUpload(accept="image/*", multiple=False, description=tr("Upload"))
         super().__init__(controls)
-        self.widget.children[0].children += (self.upload,)  # beside the preset: not a setting to sweep
+        if self.live is None:  # a browser-side view draws its own upload button
+            self.widget.children[0].children += (self.upload,)  # beside the preset: not a setting to sweep
         self.upload.observe(self._on_upload, names="value")
 
     def _on_upload(self, change):
@@ -163,8 +177,11 @@ class KernelPlayground(LiveView):
                                       error=error)
         else:
             self.images["upload"] = image
+            self.browser_changed()  # the browser-side view gets the new pixels before it is told to show them
             with self.hold():
                 self.controls["image"].value = "upload"
+        if self._upload_problem:
+            self.browser_changed(note=self._upload_problem)
         self.refresh()
         return self.message
 

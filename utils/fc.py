@@ -142,6 +142,12 @@ def _vector(shape, width=140, row=6, gap=2):
 class FlattenCalculator(LiveView):
     """Sliders for input size, kernel and pooling window -> every layer's shape and fc1's in_features."""
 
+    module = "flatten_calculator"
+
+    def browser_data(self):
+        """The stages' colours: the module computes the shapes and draws each stage (self.stages) itself."""
+        return {"rgb": _RGB.tolist(), "tab20": _TAB20.tolist()}
+
     def __init__(self):
         style = {"description_width": "initial"}
         controls = {
@@ -198,6 +204,18 @@ class TemperatureExplorer(LiveView):
     """A temperature slider over one image's logits -> bars of softmax(logits / T) and a table."""
 
     TEMPERATURES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+    module = "temperature_explorer"
+
+    def browser_data(self):
+        """The logits, the class names in the learner's language, and the chart's frame per axis (PNG, drawn here with
+        the series' font): the module computes softmax and draws the bars."""
+        names = tuple(class_name(c) for c in self.classes)
+        frames = {}
+        for axis in (0.25, 0.5, 1.0):
+            frame, left, slot, base, height = _chart_frame(names, axis, draw.text_px(), draw.scaled(160))
+            frames[f"{axis:g}"] = {"png": draw.to_png(frame), "left": left, "slot": slot, "base": base,
+                                   "height": height}
+        return {"logits": self.logits.tolist(), "classes": list(names), "frames": frames}
 
     def __init__(self, logits=None, classes=CLASSES):
         if logits is None:

@@ -90,6 +90,13 @@ class PoolingExplorer(LiveView):
     """Window, stride, padding and max/avg over an (H, W) feature map (default: the photo's 40x34 edge map)."""
 
     MAX_PADDING = 3
+    module = "pooling_explorer"
+
+    def browser_data(self):
+        """The feature map (float32) and the colours: the module pools and draws every setting itself."""
+        colours = {"WINNER": WINNER, "FIRST": FIRST, "SECOND": SECOND, "PADDING": PADDING, "SKIPPED": SKIPPED}
+        return {"map": float32_bytes(self.map), "shape": list(self.map.shape), "vmax": self.vmax,
+                "max_padding": self.MAX_PADDING, "colors": colours}
 
     def __init__(self, feature_map=None):
         feature_map = edge_map(42) if feature_map is None else feature_map

@@ -101,6 +101,12 @@ class LiveView:
         """What the ES module needs besides the settings (numbers, strings, bytes): the data of `Live`."""
         return {}
 
+    def browser_changed(self, note=""):
+        """Send the module new data (an uploaded image, say) and a note to show until the learner's next change."""
+        if self.live is not None:
+            self.live.data = browser_data(self)
+            self.live.note = note
+
     def browser_message(self, content, buffers):
         """A message from the ES module (say an uploaded file's bytes); most views get none."""
 

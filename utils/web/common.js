@@ -394,6 +394,7 @@ export function mount(model, el, view) {
   const controlsBox = element("div", "cnn-controls", root);
   const message = element("div", "cnn-message", root);
   const note = element("div", "cnn-message cnn-note", root);
+  const heading = element("div", "cnn-heading", root);
   const pictures = element("div", "cnn-pictures", root);
   const point = element("div", "cnn-point", root);
   const text = element("div", "cnn-text", root);
@@ -410,7 +411,7 @@ export function mount(model, el, view) {
     controls[spec.name] = control;
     controlsBox.appendChild(control.label);
   }
-  if (view.extraControls) view.extraControls(controlsBox, model, () => data, tr);
+  if (view.extraControls) view.extraControls(controlsBox, model, tr());
 
   function showControls() {
     for (const [name, control] of Object.entries(controls)) control.show(settings[name], limits[name]);
@@ -437,6 +438,7 @@ export function mount(model, el, view) {
     limits = result.limits || {};
     showControls();
     showPanels(result.panels);
+    heading.textContent = result.heading || "";
     text.innerHTML = result.text || "";
     if (save || result.settings) sync();
     finish(t0);
