@@ -39,22 +39,22 @@ def test_every_chinese_cell_translates_the_current_english(path):
 
 
 def chinese_in(path):
-    """[(place, text)]: the Chinese a learner reads in a file. Chinese files as prose (the zh notebooks cell by cell,
-    the *.zh-CN.md pages); Python as its Chinese strings and comments; English pages as their Chinese words."""
-    relative = path.relative_to(ROOT).as_posix()
+    """[(place, text)]: the Chinese a learner reads in a file. Chinese files as prose (notebooks in a zh/ folder cell by
+    cell, the *.zh-CN.md pages); Python as its Chinese strings and comments; English pages as their Chinese words."""
     if path.suffix == ".py":
         return [("", editions.python_prose(path.read_text()))]
     if path.suffix == ".ipynb":
         places = [(f"cell {i}", text) for i, text in editions.notebook_prose(load(path))]
     else:
         places = [("", editions.prose(path.read_text()))]
-    if not (relative.startswith("notebooks/zh/") or path.name.endswith(".zh-CN.md")):
+    if not (path.parent.name == "zh" or path.name.endswith(".zh-CN.md")):
         places = [(place, "\n".join(editions.CJK_RUN.findall(text))) for place, text in places]
     return places
 
 
-CHINESE_FILES = sorted([*ROOT.glob("*.md"), *ROOT.glob("notebooks/**/*.ipynb"), *ROOT.glob("dashboard/*.ipynb"),
-                        *ROOT.glob("utils/*.py"), *ROOT.glob("tools/*.py")])
+CHINESE_FILES = sorted(path for pattern in ["*.md", "notebooks/*.ipynb", "notebooks/zh/*.ipynb", "dashboard/*.ipynb",
+                                             "dashboard/zh/*.ipynb", "utils/*.py", "tools/*.py"]
+                       for path in ROOT.glob(pattern))
 
 
 def rejected_uses(path, places):
