@@ -282,13 +282,6 @@ def test_neuron_explorer_refuses_images_net_cannot_take(bad, error, words):
 
 # ---- exercise checkers ------------------------------------------------------------------------------
 
-def right_in_features(size, kernel, pool):
-    side = size
-    for _ in range(2):
-        side = (side - kernel + 1) // pool
-    return 16 * side * side
-
-
 def right_ce_gradient(z, target):
     e = (z - z.amax(-1, keepdim=True)).exp()
     return (e / e.sum(-1, keepdim=True) - F.one_hot(target, z.shape[-1])) / len(z)
@@ -311,9 +304,6 @@ HOSTILE = [lambda *a: torch.tensor([400.0, 1.0]), lambda *a: "400", lambda *a: A
 
 CHECKERS = [
     # checker, a right answer, wrong answers (each must fail with a hint)
-    (fc.check_in_features, right_in_features,
-     [lambda s, k, p: 16 * 5 * 5, lambda s, k, p: 16 * ((s - k + 1) // p) ** 2, lambda s, k, p: s * s * 3,
-      lambda s, k, p: right_in_features(s, k, p) + 0.5, lambda s, k, p: torch.tensor([right_in_features(s, k, p)])]),
     (fc.check_ce_gradient, right_ce_gradient,
      [lambda z, t: right_ce_gradient(z, t) * len(z), lambda z, t: z.softmax(-1) - F.one_hot(t, z.shape[-1]) / len(z),
       lambda z, t: (z.exp() / z.exp().sum(-1, keepdim=True) - F.one_hot(t, z.shape[-1])) / len(z),
@@ -353,6 +343,52 @@ def test_a_right_function_that_changes_its_inputs_is_still_right(capsys):
 def test_the_gradient_checker_names_the_nan_of_a_naive_softmax(capsys):
     fc.check_ce_gradient(lambda z, t: (z.exp() / z.exp().sum(-1, keepdim=True) - F.one_hot(t, z.shape[-1])) / len(z))
     assert "nan" in capsys.readouterr().out
+
+
+def fc1_fits(size):
+    """Whether Net's layers, conv1 to fc1, run on a size x size image (PyTorch decides)."""
+    net = Net()
+    try:
+        with torch.no_grad():
+            x = net.pool(F.relu(net.conv2(net.pool(F.relu(net.conv1(torch.zeros(1, 3, size, size)))))))
+            net.fc1(torch.flatten(x, 1))
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_fc1_sizes_are_the_sizes_nets_layers_take():
+    assert fc.fc1_sizes() == [size for size in fc.SIZES if fc1_fits(size)] == [32, 33, 34, 35]
+
+
+def test_fc1_sizes_checker_passes_the_sizes_and_explains_a_missing_or_an_extra_one(capsys):
+    rights = ([32, 33, 34, 35], (35, 34, 33, 32), range(32, 36), {32, 33, 34, 35}, [np.int64(s) for s in range(32, 36)])
+    for right in rights:
+        assert fc.check_fc1_sizes(right)
+        assert "✅ Right!" in capsys.readouterr().out
+    assert not fc.check_fc1_sizes([32])
+    out = capsys.readouterr().out
+    assert "33 is missing: 33 → 29 → 14 → 10 → 5" in out and "rounds down" in out
+    assert not fc.check_fc1_sizes([32, 33, 34, 35, 36])
+    assert "36 does not fit: 36 → 32 → 16 → 12 → 6, so the maps are 16×6×6 = 576 numbers, but fc1 takes 400" in (
+        capsys.readouterr().out)
+    assert not fc.check_fc1_sizes([10, 32, 33, 34, 35])
+    assert "10 does not fit: conv2's 5x5 kernel does not fit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", [..., "32, 33", [32.0, 33], [True], 32, None, ANY, range(10**12), [[32]]])
+def test_fc1_sizes_checker_says_not_yet_to_what_is_no_list_of_sizes(bad, capsys):
+    assert not fc.check_fc1_sizes(bad)
+    assert "❌ Not yet." in capsys.readouterr().out
+
+
+def test_disc_and_ring_puts_class_0_in_the_disc_and_class_1_on_the_ring_the_same_per_seed():
+    points, labels = fc.disc_and_ring(50, seed=1)
+    radius = points.norm(dim=1)
+    assert points.shape == (100, 2) and labels.dtype == torch.int64 and labels.tolist() == [0] * 50 + [1] * 50
+    assert radius[labels == 0].max() < 1 and 1.5 <= radius[labels == 1].min() and radius.max() < 2.5
+    torch.testing.assert_close(fc.disc_and_ring(50, seed=1)[0], points)
+    assert not torch.equal(fc.disc_and_ring(50, seed=2)[0], points)
 
 
 def test_uniform_loss_prediction_is_ln_10_and_common_mistakes_are_explained(capsys):

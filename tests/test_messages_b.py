@@ -76,13 +76,13 @@ def test_a_missing_checkpoint_is_explained_in_chinese(chinese, tmp_path):
 
 
 def test_fc_checkers_give_chinese_verdicts_and_hints(chinese, capsys):
-    assert not fc.check_in_features(lambda size, kernel, pool: 400)
-    assert fc.check_in_features(fc.in_features)
+    assert not fc.check_fc1_sizes([32, 33, 34, 35, 36])
+    assert fc.check_fc1_sizes([32, 33, 34, 35])
     assert not fc.check_uniform_loss(0.1)
     assert not fc.check_no_softmax("B") and fc.check_no_softmax("A")
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("❌ 还不对。输入为（") and "提示：每个卷积层让边长减少 kernel - 1" in out[0]
-    assert out[1] == "✅ 正确！现在，对任何大小的输入，你都能算出 fc1 该有多大了。"
+    assert out[0] == "❌ 还不对。36 不行：36 → 32 → 16 → 12 → 6，特征图是 16×6×6 = 576 个数，而 fc1 只接受 400 个。"
+    assert out[1].startswith("✅ 正确！32, 33, 34, 35：池化每次都向下取整")
     assert out[2].startswith("❌ 还不对。") and "0.1 是正确类别的概率" in out[2] and "ln 10 ≈ 2.303" in out[2]
     assert out[3] == "❌ 还不对。B：不对：softmax 的计算量很小（每个类别一次 exp）；原因不在速度。"
     assert out[4].startswith("✅ 正确！对：nn.CrossEntropyLoss 自己会做 log_softmax")

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 from . import draw
-from .checks import check_cases, check_choice, check_prediction, what
+from .checks import check_cases, check_choice, check_prediction, report, what
 from .i18n import tr
 from .images import check_image, load_photo
 from .net import Net, class_name
@@ -61,6 +61,15 @@ def seeded_net(seed=0):
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         return Net()
+
+
+def disc_and_ring(count=200, seed=4):
+    """`count` points in the unit disc (class 0), `count` on a ring 1.5 to 2.5 out (class 1) -> ((2N, 2), (2N,))."""
+    gen = torch.Generator().manual_seed(seed)
+    radius = torch.cat([torch.rand(count, generator=gen), 1.5 + torch.rand(count, generator=gen)])
+    angle = torch.rand(2 * count, generator=gen) * 2 * torch.pi
+    points = torch.stack([radius * angle.cos(), radius * angle.sin()], dim=1)
+    return points, torch.cat([torch.zeros(count), torch.ones(count)]).long()
 
 
 def trace_fc1(net, images):
@@ -393,12 +402,54 @@ def need_lr(lr):
 
 # ---- exercise checkers ----------------------------------------------------------------------------
 
-def check_in_features(function):
-    """Exercise: function(size, kernel, pool) -> the in_features fc1 needs for a size x size input."""
-    cases = [(32, 5, 2), (28, 5, 2), (64, 5, 2), (32, 3, 2), (40, 3, 3), (20, 1, 1)]
-    return check_cases(function, cases, in_features, tr("You can size fc1 for any input now."),
-                       tr("each conv takes kernel - 1 away from the side, each pool divides it by the window "
-                          "(rounding down, //); at the end multiply conv2's 16 channels by the side squared."))
+SIZES = range(8, 65)  # the square image sizes exercise 1 asks about
+
+
+def fc1_sizes(sizes=SIZES):
+    """The square image sizes among `sizes` whose maps end 16x5x5 in Net's layers: what its fc1 was built for."""
+    fits = []
+    for size in sizes:
+        try:
+            fits += [size] if in_features(size) == in_features() else []
+        except SettingError:  # a map collapses on the way
+            pass
+    return fits
+
+
+def _size_story(size):
+    """The side of `size` after each layer of Net, as text -> (text, numbers fc1 would get), or (why not, None)."""
+    try:
+        stages = stage_shapes(size)
+    except ValueError as error:  # a map collapses, or the size is no size
+        return str(error), None
+    c, h, w = stages[-1][1]
+    return tr("{chain}, so the maps are {c}×{h}×{w} = {n} numbers", chain=" → ".join(str(s[1][1]) for s in stages),
+              c=c, h=h, w=w, n=c * h * w), c * h * w
+
+
+def check_fc1_sizes(answer):
+    """Exercise (think, then check): the square image sizes from 8 to 64 that Net's fc1 fits, as a list."""
+    if answer is ...:
+        return report(False, "", tr("write the sizes (a list of whole numbers) in place of `...`, then run the cell "
+                                    "again."))
+    whole = lambda s: isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+    if not (isinstance(answer, (list, tuple, set, range)) and len(answer) <= 1000 and all(map(whole, answer))):
+        return report(False, "", tr("the answer should be a list of whole numbers such as [30, 31], got {got}.",
+                                    got=what(answer)))
+    right, given = fc1_sizes(), sorted({int(s) for s in answer})
+    missing, extra = [s for s in right if s not in given], [s for s in given if s not in right]
+    if missing:
+        story, _ = _size_story(missing[0])
+        return report(False, "", tr("{size} is missing: {story}, just what fc1 takes. Each pooling rounds down (//).",
+                                    size=missing[0], story=story))
+    if extra:
+        story, numbers = _size_story(extra[0])
+        said = tr("{size} does not fit: {story}", size=extra[0], story=story)
+        return report(False, "", said if numbers is None else tr("{said}, but fc1 takes {n}.", said=said,
+                                                                 n=in_features()))
+    return report(True, tr("{sizes}: each pooling rounds down, so these sizes all end in 5×5 maps. Any other size "
+                           "needs another fc1, or a layer that pools to a fixed size first.",
+                           sizes=", ".join(map(str, right))), "")
 
 
 def check_uniform_loss(guess):

@@ -343,11 +343,19 @@ ZH = {
     "the backward pass takes a batch x (N, in_features) and grad_out (N, {out}), got x {x} and grad_out {grad}":
         "反向传播接受一批 x (N, in_features) 和 grad_out (N, {out})，实际是 x {x} 和 grad_out {grad}",
     "the learning rate should be a number >= 0, got {lr!r}": "学习率应为 >= 0 的数，实际是 {lr!r}",
-    "You can size fc1 for any input now.": "现在，对任何大小的输入，你都能算出 fc1 该有多大了。",
-    "each conv takes kernel - 1 away from the side, each pool divides it by the window (rounding down, //); at the "
-    "end multiply conv2's 16 channels by the side squared.":
-        "每个卷积层让边长减少 kernel - 1，每个池化层把边长除以窗口大小（向下取整，//）；"
-        "最后用 conv2 的 16 个通道乘以边长的平方。",
+    "{chain}, so the maps are {c}×{h}×{w} = {n} numbers": "{chain}，特征图是 {c}×{h}×{w} = {n} 个数",
+    "write the sizes (a list of whole numbers) in place of `...`, then run the cell again.":
+        "把 `...` 换成这些尺寸（一个整数列表），然后再运行这个单元格。",
+    "the answer should be a list of whole numbers such as [30, 31], got {got}.":
+        "答案应是一个整数列表，比如 [30, 31]，实际是 {got}。",
+    "{size} is missing: {story}, just what fc1 takes. Each pooling rounds down (//).":
+        "漏了 {size}：{story}，正是 fc1 要的数量。池化每次都向下取整（//）。",
+    "{size} does not fit: {story}": "{size} 不行：{story}",
+    "{said}, but fc1 takes {n}.": "{said}，而 fc1 只接受 {n} 个。",
+    "{sizes}: each pooling rounds down, so these sizes all end in 5×5 maps. Any other size needs another fc1, or a "
+    "layer that pools to a fixed size first.":
+        "{sizes}：池化每次都向下取整，所以这几个尺寸最后都得到 5×5 的特征图。其他尺寸要换一个 fc1，"
+        "或者先用一层把特征图池化到固定大小。",
     "0.1 is the probability of the right class; the loss is minus its log.":
         "0.1 是正确类别的概率；损失是它的对数取负。",
     "a loss of 0 needs probability 1 on the right class; here it gets only 1/10.":
