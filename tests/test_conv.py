@@ -287,9 +287,6 @@ def broken(*args):
 
 
 RIGHT_AND_WRONG = {
-    conv.check_same_padding: (
-        lambda k, d: d * (k - 1) // 2,
-        [lambda k, d: k // 2, lambda k, d: d * (k - 1)]),  # forgets dilation; total instead of per side
     conv.check_diagonal_edge_kernel: (
         lambda: torch.tensor([[-2.0, -1, 0], [-1, 0, 1], [0, 1, 2]]),
         [lambda: conv.kernel("sobel x"), lambda: conv.kernel("sobel y"), lambda: torch.ones(3, 3),
@@ -350,13 +347,22 @@ def test_stride_prediction_reveals_the_measured_size_and_explains_mistakes(guess
         assert "measured value is 10" in said
 
 
-@pytest.mark.parametrize("answer", ["A", "b", "C", "D", "E", ..., 1, mock.ANY])
-def test_why_parameters_explains_every_option(answer):
-    ok, said = verdict(conv.check_why_parameters, answer)
-    assert bool(ok) == (answer == "A" and isinstance(answer, str))
-    if isinstance(answer, str) and answer.upper() in conv.why_options():
-        assert conv.why_options()[answer.upper()] in said
-    assert all(len(why) > 40 for why in conv.why_options().values())  # every option, right or wrong, is explained
+WHY = [(conv.check_why_parameters, conv.why_options, "A"),
+       (conv.check_why_equivariance, conv.equivariance_options, "C"),
+       (conv.check_why_relu, conv.relu_options, "B")]
+
+
+@pytest.mark.parametrize("checker, options, right", WHY, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize("answer", ["A", "b", "C", "d", "E", ..., 1, mock.ANY])
+def test_why_questions_explain_every_option(checker, options, right, answer):
+    ok, said = verdict(checker, answer)
+    assert bool(ok) == (isinstance(answer, str) and answer.upper() == right)
+    if isinstance(answer, str) and answer.upper() in options():
+        assert options()[answer.upper()] in said  # a wrong answer gets the reason it is wrong: a hint that teaches
+    else:
+        assert said.startswith("❌ Not yet.") and "A, B, C, D" in said
+    assert all(len(why) > 80 for why in options().values())  # every option, right or wrong, is explained
+    assert options()[right].startswith("Right") and all(options()[o].startswith("No") for o in "ABCD" if o != right)
 
 
 # ---------------------------------------------------------------------------------------------- kernel playground: NaN

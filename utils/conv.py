@@ -393,7 +393,7 @@ def why_options():
         "B": tr("No: convolution takes any size; a larger image simply gives a larger feature map (try the shape "
                 "calculator). Nothing is resized."),
         "C": tr("No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its "
-                "own weights at each position, so its count grows with the number of positions (section 5)."),
+                "own weights at each position, so its count grows with the number of positions (section 4)."),
         "D": tr("No: padding changes the output size, not the number of weights; conv1 has no padding at all."),
     }
 
@@ -403,17 +403,44 @@ def check_why_parameters(answer):
     return checks.check_choice(answer, why_options(), correct="A")
 
 
-def check_same_padding(same_padding):
-    """Check same_padding(kernel_size, dilation) -> per-side padding keeping the size at stride 1 (odd k)."""
-    def reference(k, d, n=16):  # asked of PyTorch: the smallest padding whose output is as big as the input
-        return next(p for p in range(20) if nn.Conv2d(1, 1, k, padding=p, dilation=d)(torch.empty(0, 1, n, n))
-                    .shape[-1] == n)
-    cases = [(3, 1), (5, 1), (1, 1), (3, 2), (5, 3), (7, 2)]
-    return checks.check_cases(
-        same_padding, cases, reference,
-        praise=tr("Padding d·(k−1)/2 on each side gives back exactly what the kernel's span takes away."),
-        hint=tr("the output is shorter than the input by d·(k−1) (the kernel's span minus one); "
-                "PyTorch pads each side, so put half of that on each side."))
+def equivariance_options():
+    """The options of check_why_equivariance, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("No: a convolution uses the same kernel at every position, whatever its stride; that sharing is "
+                "what makes it equivariant at stride 1."),
+        "B": tr("No: the zeros that come in change only a band a few pixels wide along the border (section 5). "
+                "At stride 2 the mismatch is everywhere, in the middle of the map too."),
+        "C": tr("Right: stride 2 computes the map at every second position only. A 1-pixel shift moves the content "
+                "half an output pixel, between two positions the layer computes, so the new map holds values the "
+                "old one never had. A 2-pixel shift moves it by exactly one position."),
+        "D": tr("No: equivariance does not need a symmetric kernel. At stride 1, Sobel x's map moves with the input "
+                "exactly (section 5); what stride 2 adds is that only every second position is kept."),
+    }
+
+
+def check_why_equivariance(answer):
+    """Check a letter: why a 1-pixel shift breaks equivariance at stride 2."""
+    return checks.check_choice(answer, equivariance_options(), correct="C")
+
+
+def relu_options():
+    """The options of check_why_relu, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("No: counting weights says nothing about what can be computed. What matters is that w1 followed by "
+                "w2 is exactly one 5×5 kernel, which section 7's least-squares fit found with almost no error."),
+        "B": tr("Right: a weighted sum of weighted sums is one weighted sum. Each output reads a 5×5 patch through "
+                "the same 25 combined weights at every position: one convolution. max(x, 0) is not a weighted "
+                "sum, so a ReLU in between breaks this."),
+        "C": tr("No: negative responses pass through a linear layer like any others and carry information; nothing "
+                "cancels. Setting them to 0 is what the ReLU does."),
+        "D": tr("No: PyTorch runs both layers as written. The merge is arithmetic, not a speed trick: linear steps "
+                "in a row are one linear step."),
+    }
+
+
+def check_why_relu(answer):
+    """Check a letter: why two convolutions without a ReLU between them are one convolution."""
+    return checks.check_choice(answer, relu_options(), correct="B")
 
 
 def edge_responses(w, size=12):

@@ -119,16 +119,41 @@ ZH = {
     "Nothing is resized.":
         "不对：卷积可以接受任意大小的输入；图像更大，得到的特征图也就更大（试试形状计算器）。没有任何东西被缩放。",
     "No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its own weights "
-    "at each position, so its count grows with the number of positions (section 5).":
-        "不对：仅有局部性还不够。局部连接层读取的也是同样的 5×5 窗口，但在每个位置都有自己的权重，"
-        "所以它的参数数量随位置数增长（第 5 节）。",
+    "at each position, so its count grows with the number of positions (section 4).":
+        "不对。只有局部性还不够。局部连接层读的也是这些 5×5 窗口，但每个位置都有自己的一套权重，"
+        "所以位置越多，参数就越多（第 4 节）。",
     "No: padding changes the output size, not the number of weights; conv1 has no padding at all.":
         "不对：填充改变的是输出大小，而不是权重的数量；况且 conv1 根本没有填充。",
-    "Padding d·(k−1)/2 on each side gives back exactly what the kernel's span takes away.":
-        "每边填充 d·(k−1)/2，正好补回卷积核的跨度所减掉的部分。",
-    "the output is shorter than the input by d·(k−1) (the kernel's span minus one); PyTorch pads each side, so put "
-    "half of that on each side.":
-        "输出比输入短 d·(k−1)（卷积核的跨度减一）；PyTorch 在两边都填充，所以每边各放一半。",
+    "No: a convolution uses the same kernel at every position, whatever its stride; that sharing is what makes it "
+    "equivariant at stride 1.":
+        "不对。不管步幅是多少，卷积在每个位置用的都是同一个卷积核。正是这种共享，让步幅为 1 的卷积具有等变性。",
+    "No: the zeros that come in change only a band a few pixels wide along the border (section 5). At stride 2 the "
+    "mismatch is everywhere, in the middle of the map too.":
+        "不对。移进来的零只影响边界附近几个像素宽的一圈（第 5 节）。步幅为 2 时，整张图都对不上，中间也一样。",
+    "Right: stride 2 computes the map at every second position only. A 1-pixel shift moves the content half an "
+    "output pixel, between two positions the layer computes, so the new map holds values the old one never had. A "
+    "2-pixel shift moves it by exactly one position.":
+        "对。步幅为 2 时，只在每隔一个位置上计算输出。输入平移 1 个像素，内容只移动了半个输出像素，"
+        "落在两个计算位置之间，所以新特征图里的值是旧图里从来没有过的。平移 2 个像素，输出就恰好移动一个位置。",
+    "No: equivariance does not need a symmetric kernel. At stride 1, Sobel x's map moves with the input exactly "
+    "(section 5); what stride 2 adds is that only every second position is kept.":
+        "不对。等变性并不要求卷积核对称。步幅为 1 时，Sobel x 的特征图会精确地跟着输入移动（第 5 节）。"
+        "步幅 2 带来的变化是：只保留每隔一个的位置。",
+    "No: counting weights says nothing about what can be computed. What matters is that w1 followed by w2 is exactly "
+    "one 5×5 kernel, which section 7's least-squares fit found with almost no error.":
+        "不对。数权重的个数，说明不了能算出什么。关键在于：先用 w1 再用 w2，恰好等于一个 5×5 卷积核。"
+        "第 7 节用最小二乘法找到了它，误差几乎为零。",
+    "Right: a weighted sum of weighted sums is one weighted sum. Each output reads a 5×5 patch through the same 25 "
+    "combined weights at every position: one convolution. max(x, 0) is not a weighted sum, so a ReLU in between "
+    "breaks this.":
+        "对。加权和的加权和，还是一个加权和。每个输出都用同样的 25 个合成权重去读一块 5×5 的图像块，"
+        "每个位置都一样，这就是一个卷积。max(x, 0) 不是加权和，所以中间加一个 ReLU 就打破了这一点。",
+    "No: negative responses pass through a linear layer like any others and carry information; nothing cancels. "
+    "Setting them to 0 is what the ReLU does.":
+        "不对。负的响应和其他值一样穿过线性层，也带着信息，并没有什么被抵消。把它们置为 0 的，正是 ReLU。",
+    "No: PyTorch runs both layers as written. The merge is arithmetic, not a speed trick: linear steps in a row are "
+    "one linear step.":
+        "不对。PyTorch 会按写好的样子运行两层。合并是算术上的事实，不是为了提速：连续的线性步骤就是一个线性步骤。",
     "It answers to brightness changing along the diagonal, and to nothing across it.":
         "它对沿这条对角线方向的亮度变化有响应，而对与之垂直的方向毫无响应。",
     "{problem}.": "{problem}。",
