@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from utils import pool
 from utils.images import load_photo
+from utils.net import Net
 from utils.view import SettingError, sweep
 
 
@@ -277,13 +278,22 @@ def test_avg_pool_backward_cases_cover_overlapping_and_skipped_pixels():
 
 
 @pytest.mark.parametrize("guess, ok, words", [
-    (16 * 24 * 24 * 120 + 120, True, "measured value is 1.10604e+06"), (48_120, False, "fc1 with pooling"),
-    (1_105_920, False, "bias"), (1_505_400, False, "24x24, not 28x28"), (..., False, "write your prediction"),
-    ("1106040", False, "one number"), (mock.ANY, False, "one number"), (torch.tensor([1.0, 2.0]), False, "one number"),
+    (16 * 10 * 10 * 120 + 120, True, "measured value is 192120"), (48_120, False, "both poolings"),
+    (192_000, False, "bias"), (1_600, False, "fc1's inputs"), (376_440, False, "10x10, not 14x14"),
+    (1_106_040, False, "first pooling is still there"), (..., False, "write your prediction"),
+    ("192120", False, "one number"), (mock.ANY, False, "one number"), (torch.tensor([1.0, 2.0]), False, "one number"),
 ])
-def test_fc1_prediction_checker(capsys, guess, ok, words):
-    verdict_, out = verdict(capsys, pool.check_fc1_without_pooling, guess)
+def test_fc1_one_pooling_checker_names_each_common_mistake(capsys, guess, ok, words):
+    verdict_, out = verdict(capsys, pool.check_fc1_one_pooling, guess)
     assert bool(verdict_) == ok and words in out, out
+
+
+def test_fc1_one_pooling_answer_is_what_net_without_its_second_pooling_feeds_fc1():
+    net = Net()
+    with torch.no_grad():
+        maps = net.conv2(net.pool(F.relu(net.conv1(torch.zeros(1, 3, 32, 32)))))  # no second pooling
+    assert maps.shape == (1, 16, 10, 10)
+    assert sum(p.numel() for p in torch.nn.Linear(maps[0].numel(), 120).parameters()) == 192_120
 
 
 @pytest.mark.parametrize("answer, ok", [("B", True), ("b ", True), ("A", False), ("C", False), ("D", False),
@@ -294,35 +304,30 @@ def test_gradient_choice_checker_explains_every_option(capsys, answer, ok):
     assert all(len(why) > 40 for why in pool.gradient_choices().values())
 
 
-@pytest.mark.parametrize("x, settings, expected", [
-    (torch.zeros(1, 4, 4), dict(kernel_size=2), ((2, 2), (2, 2), (0, 0), (1, 1))),
-    (torch.zeros(2, 1, 9, 9), dict(kernel_size=(3, 2), stride=(2,), padding=(1, 0), dilation=2),
-     ((3, 2), (2, 2), (1, 0), (2, 2))),
-    (torch.zeros(1, 5, 5), dict(kernel_size=(3,), stride=()), ((3, 3), (3, 3), (0, 0), (1, 1))),
+@pytest.mark.parametrize("answer, ok, words", [
+    ("B", True, "dilutes"), (" b", True, "e/4"), ("A", False, "same size"), ("C", False, "no padding"),
+    ("D", False, "nothing is trained"), (..., False, "write one letter"), ("E", False, "one letter"),
+    (["B"], False, "one letter"),
 ])
-def test_pool_arguments_gives_pairs_as_pytorch_reads_them(x, settings, expected):
-    assert pool.pool_arguments(x, **settings) == expected
-    F.max_pool2d(x, **settings)  # PyTorch takes them too
+def test_max_or_average_checker_teaches_with_each_wrong_answer(capsys, answer, ok, words):
+    verdict_, out = verdict(capsys, pool.check_max_or_average, answer)
+    assert bool(verdict_) == ok and out.startswith("✅" if ok else "❌") and words in out, out
 
 
-def test_by_hand_checker_takes_a_list_or_a_tensor(capsys):
-    right = F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]
-    for answer in (right, right.tolist(), right.int().tolist()):
-        ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
-        assert ok and out.startswith("✅")
+def test_max_or_average_checker_speaks_chinese(chinese, capsys):
+    pool.check_max_or_average("A")
+    pool.check_max_or_average("B")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("❌ 还不对。A：不对") and "一样大" in out[0]
+    assert out[1].startswith("✅ 正确！对") and "e/4" in out[1]
 
 
-def test_by_hand_checker_explains_the_zero_padding_mistake(capsys):
-    zero_padded = F.max_pool2d(F.pad(pool.BY_HAND_MAP[None, None], (1, 1, 1, 1)), 3, 2)[0, 0]
-    assert (zero_padded != F.max_pool2d(pool.BY_HAND_MAP[None, None], **pool.BY_HAND)[0, 0]).any()
-    ok, out = verdict(capsys, pool.check_max_pool_by_hand, zero_padded.tolist())
-    assert not ok and "-inf, not 0" in out
-
-
-@pytest.mark.parametrize("answer, words", [
-    (..., "replace `...`"), (None, "replace `...`"), ([[1, 2], [3]], "list of 2 rows"), ("-1 7 8 8", "list of 2 rows"),
-    ([[-1, 7, 8, 8]], "shape is (1, 4)"), ([[-1, 7], [8, 9]], "window (i, j) covers"),
-])
-def test_by_hand_checker_fails_politely_on_unfinished_or_wrong_answers(capsys, answer, words):
-    ok, out = verdict(capsys, pool.check_max_pool_by_hand, answer)
-    assert not ok and out.startswith("❌") and words in out, out
+def test_the_right_answer_about_averaging_holds_on_the_photo():
+    # B says the mean shares a thin edge with the window's flat pixels. On the photo's edge map, a window holding one
+    # edge pixel almost never passes an edge value on when averaged; one holding four always does.
+    edges = pool.edge_map(256)[None]
+    threshold = torch.quantile(edges, 0.9)
+    count = (F.avg_pool2d((edges >= threshold).float(), 2) * 4).round()  # edge pixels in each 2x2 window
+    kept = F.avg_pool2d(edges, 2) >= threshold
+    assert (count == 1).sum() > 100 and kept[count == 1].float().mean() < 0.05
+    assert kept[count == 4].all()

@@ -258,14 +258,18 @@ ZH = {
     "padding is -inf, not 0: it can never be the maximum.": "填充值是 -inf，不是 0：它永远不会是最大值。",
     "window (i, j) covers rows 2i-1..2i+1 and columns 2j-1..2j+1 (row -1 is padding).":
         "窗口 (i, j) 覆盖第 2i-1..2i+1 行和第 2j-1..2j+1 列（第 -1 行是填充）。",
-    "That is fc1 with pooling (16x5x5 = 400 inputs).": "那是有池化时的 fc1（16×5×5 = 400 个输入）。",
-    "Those are the weights: each of the 120 neurons has a bias too.": "那只是权重：120 个神经元每个还有一个偏置。",
-    "conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28.":
-        "conv2 的 5×5 卷积核仍会削掉 4 个像素：没有池化时它的特征图是 24×24，而不是 28×28。",
-    "That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all.":
-        "那是 fc1 的输入个数（16×24×24）；它的 120 个神经元每个都要给所有输入加权。",
-    "Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 biases.":
-        "没有池化时，conv2 输出 16×24×24 = 9,216 个值，fc1 需要 9,216 × 120 个权重 + 120 个偏置。",
+    "That is fc1 with both poolings (16x5x5 = 400 inputs).": "这是两个池化层都在时的 fc1，它有 16×5×5 = 400 个输入。",
+    "Those are the weights: each of the 120 neurons has a bias too.": "这只是权重。120 个神经元每个还有一个偏置。",
+    "That is the number of fc1's inputs (16x10x10); each of its 120 neurons weighs them all.":
+        "这是 fc1 的输入个数（16×10×10）。它的 120 个神经元，每个都要给全部输入加权。",
+    "conv2's 5x5 kernel trims 4 pixels: its maps are 10x10, not 14x14.":
+        "conv2 的 5×5 卷积核会让边长少 4 个像素，所以它的特征图是 10×10，不是 14×14。",
+    "That is fc1 without either pooling (16x24x24 inputs); the first pooling is still there.":
+        "这是两个池化层都去掉时的 fc1（16×24×24 个输入）。可第一个池化层还在。",
+    "With the first pooling only, the side goes 32, 28, 14, 10: fc1 takes 16x10x10 = 1,600 values and needs 1,600 x "
+    "120 weights + 120 biases.":
+        "只保留第一个池化层时，边长依次是 32、28、14、10。fc1 接收 16×10×10 = 1,600 个值，"
+        "需要 1,600 × 120 个权重，再加 120 个偏置。",
     "No: that is average pooling, which shares each window's gradient among its 4 pixels.":
         "不对：那是平均池化，它把每个窗口的梯度平分给窗口里的 4 个像素。",
     "Yes: the output is a copy of the winner. Nudge any other pixel a little and the output does not move, so its "
@@ -280,6 +284,21 @@ ZH = {
     "positive pixels still sends its gradient to one of them.":
         "不对：那是 ReLU 的规则。最大池化比较的是窗口内像素彼此的大小，而不是和 0 比较："
         "4 个像素都是正数的窗口，也只把梯度传给其中一个。",
+    "No: both keep one value per 2x2 window, so their outputs have the same size and every window is passed on. What "
+    "differs is the value each window passes on.":
+        "不对。两者都是每个 2×2 窗口留一个值，输出一样大，每个窗口都传了下去。不同的是每个窗口传下去的那个值。",
+    "Yes: one edge pixel of strength e among three flat pixels near 0 averages to about e/4, below the threshold "
+    "unless e is at least four times the threshold; the maximum is e itself. Averaging dilutes a thin edge, the "
+    "maximum selects it.":
+        "对。一个强度为 e 的边缘像素，加上三个接近 0 的平坦像素，平均下来只有 e/4 左右。"
+        "除非 e 是阈值的四倍以上，否则就落到阈值以下了。最大值却正好是 e。平均会把细边缘冲淡，最大值则把它挑出来。",
+    "No: these 2x2 windows at stride 2 have no padding at all. What pulls the mean down is the window's own flat "
+    "pixels.":
+        "不对。步幅为 2 的 2×2 窗口在这里根本没有填充。把平均值拉低的，是窗口自己的平坦像素。",
+    "No: nothing is trained in this measurement, it is one forward pass over a fixed edge map. The gradient says where "
+    "learning would go, not what the forward pass keeps.":
+        "不对。这次测量没有训练任何东西，只是在一张固定的边缘图上做一次前向传播。"
+        "梯度说明的是学习会往哪里走，而不是前向传播留下了什么。",
     "Every pixel collects grad_out / (k*k) from each window that holds it: 0, 1 or several.":
         "每个像素从包含它的每个窗口各收到 grad_out / (k*k)：这样的窗口可能有 0 个、1 个或好几个。",
     "start from zeros like x; for each output (i, j) add grad_out[i, j] / (k*k) to all of x[i*s:i*s+k, j*s:j*s+k]. "

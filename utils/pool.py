@@ -249,17 +249,19 @@ def check_max_pool_by_hand(answer):
     return checks.report(not problem, praise, problem)
 
 
-def check_fc1_without_pooling(guess):
-    """Check a predicted parameter count of fc1 (weights + biases) in `Net` without its two poolings."""
-    maps = F.relu(nn.Conv2d(6, 16, 5)(F.relu(nn.Conv2d(3, 6, 5)(torch.zeros(1, 3, 32, 32)))))  # no pooling
+def check_fc1_one_pooling(guess):
+    """Check a parameter count of fc1 (weights + biases) in `Net` with its first pooling only."""
+    with torch.no_grad():
+        maps = nn.Conv2d(6, 16, 5)(F.max_pool2d(nn.Conv2d(3, 6, 5)(torch.zeros(1, 3, 32, 32)), 2))  # no second pool
     measured = sum(p.numel() for p in nn.Linear(maps[0].numel(), 120).parameters())
     return checks.check_prediction(guess, measured, mistakes={
-        48_120: tr("That is fc1 with pooling (16x5x5 = 400 inputs)."),
-        1_105_920: tr("Those are the weights: each of the 120 neurons has a bias too."),
-        1_505_400: tr("conv2's 5x5 kernel still trims 4 pixels: without pooling its maps are 24x24, not 28x28."),
-        9_216: tr("That is the number of fc1's inputs (16x24x24); each of its 120 neurons weighs them all."),
-    }, explain=tr("Without pooling conv2 gives 16x24x24 = 9,216 values, and fc1 needs 9,216 x 120 weights + 120 "
-                  "biases."))
+        48_120: tr("That is fc1 with both poolings (16x5x5 = 400 inputs)."),
+        192_000: tr("Those are the weights: each of the 120 neurons has a bias too."),
+        1_600: tr("That is the number of fc1's inputs (16x10x10); each of its 120 neurons weighs them all."),
+        376_440: tr("conv2's 5x5 kernel trims 4 pixels: its maps are 10x10, not 14x14."),
+        1_106_040: tr("That is fc1 without either pooling (16x24x24 inputs); the first pooling is still there."),
+    }, explain=tr("With the first pooling only, the side goes 32, 28, 14, 10: fc1 takes 16x10x10 = 1,600 values and "
+                  "needs 1,600 x 120 weights + 120 biases."))
 
 
 def gradient_choices():
@@ -279,6 +281,26 @@ def gradient_choices():
 def check_gradient_choice(answer):
     """Check the letter picked for: why does 2x2 max pooling send gradient to only 1 input in 4?"""
     return checks.check_choice(answer, gradient_choices(), correct="B")
+
+
+def max_or_average_choices():
+    """The options of check_max_or_average, letter -> why it is right or wrong, in the chosen language."""
+    return {
+        "A": tr("No: both keep one value per 2x2 window, so their outputs have the same size and every window is "
+                "passed on. What differs is the value each window passes on."),
+        "B": tr("Yes: one edge pixel of strength e among three flat pixels near 0 averages to about e/4, below the "
+                "threshold unless e is at least four times the threshold; the maximum is e itself. Averaging dilutes a "
+                "thin edge, the maximum selects it."),
+        "C": tr("No: these 2x2 windows at stride 2 have no padding at all. What pulls the mean down is the window's "
+                "own flat pixels."),
+        "D": tr("No: nothing is trained in this measurement, it is one forward pass over a fixed edge map. The "
+                "gradient says where learning would go, not what the forward pass keeps."),
+    }
+
+
+def check_max_or_average(answer):
+    """Check the letter picked for: why does average pooling drop edges that max pooling keeps?"""
+    return checks.check_choice(answer, max_or_average_choices(), correct="B")
 
 
 AVG_BACKWARD_CASES = [((4, 4), 2, 2), ((5, 5), 3, 1), ((7, 6), 3, 2), ((7, 7), 2, 3), ((3, 8), 1, 2), ((6, 6), 4, 1)]
