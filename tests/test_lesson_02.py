@@ -144,6 +144,12 @@ def test_the_gap_assert_sees_a_wider_gap_when_there_is_one(lesson):
 
 # ---- what the lesson states and no longer proves in a cell ------------------------------------------------------
 
+def test_subsampling_is_the_top_left_pixel_of_each_window_and_the_three_layers_agree_in_size(lesson):
+    layers, x = lesson["layers"], torch.randn(2, 3, 10, 12)
+    assert torch.equal(layers["subsampling"](x), x[..., ::2, ::2]), "a 1x1 window at stride 2 keeps every other pixel"
+    assert {tuple(layer(x).shape) for layer in layers.values()} == {(2, 3, 5, 6)}
+
+
 def test_conv_macs_agrees_with_a_count_by_the_convolution_itself(lesson):
     def counted(conv, x):  # ones convolved with ones: each multiply-add adds exactly 1 to the sum
         return int(F.conv2d(torch.ones_like(x[:1]), torch.ones_like(conv.weight), stride=conv.stride).sum())
