@@ -347,7 +347,7 @@ def test_cifar10_without_download_says_it_is_missing(tmp_path):
 
 
 def notebook_04_cells(*ids):
-    """The source of notebook 04's cells with these ids, joined (its parameter and data cells)."""
+    """The source of notebook 04's cells with these ids, joined (its setup cell)."""
     cells = {c.get("id"): "".join(c["source"]) for c in json.loads(NOTEBOOK_04.read_text())["cells"]}
     return "\n".join(cells[i] for i in ids)
 
@@ -365,23 +365,25 @@ def test_notebook_04_reads_its_dataset_from_the_environment(monkeypatch, environ
         monkeypatch.delenv("CNN_LAYERS_DATASET", raising=False)
     else:
         monkeypatch.setenv("CNN_LAYERS_DATASET", environment)
+    asked = []
+    monkeypatch.setattr(D, "load_data", lambda dataset, seed: asked.append(dataset) or D.offline_data(seed, (10, 10)))
     namespace = {}
-    exec(notebook_04_cells("8c2017d3"), namespace)
-    assert namespace["DATASET"] == expected
+    exec(notebook_04_cells("8463e5b2"), namespace)  # the setup cell
+    assert namespace["DATASET"] == expected and asked == [expected]
 
 
 @pytest.mark.parametrize("fake_cifar, strict", [(True, False), (False, True)])
-def test_notebook_04_asserts_strictly_only_on_the_offline_set(tmp_path, monkeypatch, trust_batches, capsys,
+def test_notebook_04_asserts_strictly_only_on_the_offline_set(tmp_path, monkeypatch, trust_batches,
                                                               fake_cifar, strict):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CNN_LAYERS_DATASET", "cifar10" if fake_cifar else "offline")
     if fake_cifar:
         write_fake_cifar(tmp_path / "data")
-    namespace = {"OFFLINE_NAME": D.OFFLINE_NAME, "load_data": D.load_data, "class_name": class_name}
-    exec(notebook_04_cells("8c2017d3", "8463e5b2"), namespace)
+    namespace = {}
+    exec(notebook_04_cells("8463e5b2"), namespace)  # the setup cell
     assert namespace["data"].name == ("CIFAR-10" if fake_cifar else D.OFFLINE_NAME)
     assert namespace["STRICT"] is strict
-    assert ("strict (offline set)" in capsys.readouterr().out) is strict
+    assert namespace["classes"] == [class_name(name) for name in namespace["data"].classes]
 
 
 # ---------------------------------------------------------------- where files go (a class on JupyterHub)

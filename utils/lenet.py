@@ -1,4 +1,4 @@
-"""Notebook 04 (the whole network · 整个网络): feature maps, receptive fields, its widget and its exercise checks."""
+"""Notebook 04 (the whole network · 整个网络): feature maps, receptive fields, pictures, widget, exercise checks."""
 
 import copy
 
@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from . import draw
-from .checks import call, check_cases, check_choice, check_prediction, compare, report, what
-from .data import OFFLINE_CLASSES, make_shapes, normalize
+from .checks import check_cases, check_choice, check_prediction
+from .data import OFFLINE_CLASSES, make_shapes, normalize, to_pictures
 from .i18n import tr
 from .net import Net, class_name
 from .view import LiveView, Panel
@@ -55,6 +55,36 @@ def receptive_windows():
             size = int(columns[-1]) - int(columns[0]) + 1
         windows[name] = (lefts[1] - lefts[0], size)
     return windows
+
+
+def show_feature_maps(inputs, maps, label):
+    """Draw a (1, 3, H, W) network input, titled `label`, beside its {layer: (1, C, h, w)} maps, one scale a layer."""
+    arrays, titles = [to_pictures(inputs[0].cpu())], [tr("input: {label}", label=label)]
+    for layer, output in maps.items():
+        output = output[0].cpu()
+        tiles = [draw.picture(m, "activation", size=64, vmin=0, vmax=output.max().item()) for m in output]
+        arrays.append(torch.from_numpy(draw.grid(tiles, columns=3 if len(tiles) <= 6 else 4)).permute(2, 0, 1) / 255)
+        titles.append(tr("{layer}: {count} maps of {h}x{w}", layer=layer, count=len(output), h=output.shape[1],
+                         w=output.shape[2]))
+    draw.show(arrays, titles, columns=len(arrays), size=3)
+
+
+def show_confusion(matrix, classes):
+    """Draw a (C, C) confusion matrix (rows true classes, columns predicted) with its counts."""
+    import matplotlib.pyplot as plt
+
+    matrix = np.asarray(matrix)
+    _, ax = plt.subplots(figsize=(6.5, 5.5))
+    ax.imshow(matrix, cmap="Blues")
+    for (row, column), count in np.ndenumerate(matrix):
+        if count:
+            ax.text(column, row, count, ha="center", va="center", fontsize=7,
+                    color="white" if count > matrix.max() / 2 else "black")
+    ax.set(xticks=range(len(classes)), yticks=range(len(classes)), xlabel=tr("predicted class"),
+           ylabel=tr("true class"), title=tr("Confusion matrix, {count:,} test images", count=int(matrix.sum())))
+    ax.set_xticklabels(classes, rotation=45, ha="right")
+    ax.set_yticklabels(classes)
+    plt.show()
 
 
 class FeatureMapExplorer(LiveView):
@@ -152,22 +182,6 @@ def check_lenet_multiply_adds(lenet_multiply_adds):
                        tr("conv2 costs in_channels x out_channels: doubling both channel counts quadruples it."), hint)
 
 
-def check_receptive_field(receptive_field):
-    """Exercise: receptive_field(layer) -> the side of the square of input pixels one unit of that layer sees."""
-    hint = tr("a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 "
-              "widens it by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).")
-    for layer, (_, size) in receptive_windows().items():
-        got, error = call(receptive_field, layer)
-        if error:
-            return report(False, "", tr("{problem}. Hint: {hint}", problem=error, hint=hint))
-        if compare(got, size):  # the expected size is not shown: it is the answer
-            problem = tr("receptive_field({layer!r}) gave {got}: not the side of the window of input pixels that one "
-                         "{layer} unit sees", layer=layer, got=what(got))
-            return report(False, "", tr("{problem}. Hint: {hint}", problem=problem, hint=hint))
-    return report(True, tr("Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views."),
-                  hint)
-
-
 def conv2_multiply_adds(side):
     """Multiply-adds of Net's conv2 for one side x side input image, counted by PyTorch on Net's own layers."""
     net = Net()
@@ -196,24 +210,63 @@ def check_conv2_prediction(guess):
     return check_prediction(guess, large, explain, mistakes=mistakes)
 
 
-def no_softmax_options():
-    """The options of check_no_softmax, letter -> why it is right or wrong, in the chosen language."""
+def zero_grad_options():
+    """The options of check_zero_grad, letter -> why it is right or wrong, with gradients PyTorch accumulates here."""
+    weight = torch.ones(1, requires_grad=True)
+    (2 * weight).sum().backward()
+    once = weight.grad.item()
+    (2 * weight).sum().backward()  # no zero_grad in between
+    twice = weight.grad.item()
     return {
-        "A": tr("Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in "
-                "forward would be applied twice, squashing the scores and slowing learning. Probabilities are read "
-                "with softmax after the net."),
-        "B": tr("Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not "
-                "the reason."),
-        "C": tr("Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the "
-                "same with or without it: the cell on logits and probabilities asserts it."),
-        "D": tr("fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar "
-                "chart)."),
+        "A": tr("Right: backward adds each new gradient to the one in .grad (so that the gradients of several losses "
+                "can be summed), and zero_grad empties it. Without it, the step after batch n follows the sum of n "
+                "batches' gradients, old ones included, computed where the weights no longer are."),
+        "B": tr("backward adds to .grad, it does not replace it: after one backward of 2w, w.grad holds {once}; "
+                "after a second, {twice}. That is why zero_grad exists.", once=once, twice=twice),
+        "C": tr("No error: PyTorch adds the new gradients to the old ones without a word (w.grad goes from {once} to "
+                "{twice}), which is what makes this mistake quiet.", once=once, twice=twice),
+        "D": tr("The weights still change at every step, only in the direction of the summed gradients."),
     }
 
 
-def check_no_softmax(answer):
-    """Exercise (why): the letter of the reason Net's forward ends with fc3 and no softmax."""
-    return check_choice(answer, no_softmax_options(), "A")
+def check_zero_grad(answer):
+    """Exercise (why): the letter of what happens when the training loop leaves out optimizer.zero_grad()."""
+    return check_choice(answer, zero_grad_options(), "A")
+
+
+def colour_share(kernels):
+    """(out, 3, k, k) kernels -> (out,) fraction of their squared weights in the differences between colours."""
+    colour = kernels - kernels.mean(1, keepdim=True)  # each colour slice minus the mean of the three
+    return colour.pow(2).sum((1, 2, 3)) / kernels.pow(2).sum((1, 2, 3))
+
+
+def untrained_colour_share(layers=100):
+    """The mean colour share of the kernels of `layers` untrained conv1 layers (seeded; the caller's RNG untouched)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return torch.cat([colour_share(nn.Conv2d(3, 6, 5).weight.detach()) for _ in range(layers)]).mean().item()
+
+
+def control_options():
+    """The options of check_control, letter -> why it is right or wrong, with the untrained share measured here."""
+    share, layers = untrained_colour_share(), 100
+    return {
+        "A": tr("Right: two of a colour's three directions (red, green, blue) are differences between colours, so "
+                "untrained kernels already put {share:.0%} of their squared weights there (measured on {layers} "
+                "untrained conv1 layers). 70% says something about training only beside that number.",
+                share=share, layers=layers),
+        "B": tr("More epochs measure more training, not what training did: there is still no untrained share to "
+                "compare with."),
+        "C": tr("The test accuracy says how well the whole network classifies, not where conv1's weights lie."),
+        "D": tr("Over half is not the question: untrained kernels already put {share:.0%} of their squared weights "
+                "there (measured on {layers} untrained conv1 layers), so 70% alone cannot show what training did.",
+                share=share, layers=layers),
+    }
+
+
+def check_control(answer):
+    """Exercise (why): the letter of what to measure before saying training taught conv1 to look at colour."""
+    return check_choice(answer, control_options(), "A")
 
 
 def _most_confused_cases():

@@ -482,14 +482,6 @@ ZH = {
         "（无论通道数是多少，特征图都是 28×28 和 10×10），一个全连接层是 in × out，池化层为零。",
     "conv2 costs in_channels x out_channels: doubling both channel counts quadruples it.":
         "conv2 的开销与 in_channels × out_channels 成正比：两个通道数都翻倍，开销就变成 4 倍。",
-    "a KxK convolution widens the window by (K - 1) steps of the layer below it; a 2x2 pool with stride 2 widens it "
-    "by one step and doubles the step, measured in input pixels (conv1: 5, one step = 1 pixel).":
-        "一个 K×K 的卷积层把窗口加宽 (K - 1) 步（按它下面那一层的步计）；步幅为 2 的 2×2 池化层把窗口加宽一步，"
-        "并让一步变为原来的两倍，都以输入像素计（conv1：5，一步 = 1 个像素）。",
-    "receptive_field({layer!r}) gave {got}: not the side of the window of input pixels that one {layer} unit sees":
-        "receptive_field({layer!r}) 给出了 {got}：这不是一个 {layer} 单元所看到的输入像素窗口的边长",
-    "Half the image's width for one pool2 unit: fc1 then combines 25 such overlapping views.":
-        "一个 pool2 单元能看到图像一半的宽度：fc1 再把 25 个这样相互重叠的视野组合起来。",
     "Four times 32x32's count assumes conv2's map grows 4x, but a 5x5 kernel loses 4 rows and columns at any size.":
         "32×32 时次数的 4 倍，是假设 conv2 的特征图变大 4 倍；但无论大小如何，5×5 卷积核都会损失 4 行和 4 列。",
     "{small:,} is conv2's count for 32x32 images: the maps grow with the image.":
@@ -501,25 +493,46 @@ ZH = {
         "× 5 = {large:,}，是 32×32 时次数（{small:,}）的 {ratio:.2f} 倍，而不是 4 倍："
         "每个 5×5 卷积核损失的 4 行和 4 列，在更大的图像中占比更小。"
         "（fc1 将需要 {inputs} 个输入，而不是 400：Net 本身不接受 64×64 的图像。）",
-    "Right: nn.CrossEntropyLoss (F.cross_entropy) applies log-softmax to the logits itself; a softmax in forward "
-    "would be applied twice, squashing the scores and slowing learning. Probabilities are read with softmax after "
-    "the net.":
-        "对：nn.CrossEntropyLoss（F.cross_entropy）自己会对 logits 做 log-softmax；"
-        "在 forward 里再加 softmax 就会做两次，把分数压扁，学习也会变慢。要读出概率，就在网络之后再做 softmax。",
-    "Softmax costs 10 exponentials per image, nothing beside Net's 651,720 multiply-adds: speed is not the reason.":
-        "softmax 每张图像只需算 10 次指数，和 Net 的 651,720 次乘加运算相比微不足道：原因不在速度。",
-    "Softmax keeps the order of the scores (exp is increasing), so the predicted class (the argmax) is the same "
-    "with or without it: the cell on logits and probabilities asserts it.":
-        "softmax 不改变分数的大小顺序（exp 是递增函数），所以有没有它，预测的类别（argmax）都一样："
-        "关于 logits 和概率的那个单元格断言了这一点。",
-    "fc3's outputs are not probabilities: they can be negative and do not sum to 1 (see the logits bar chart).":
-        "fc3 的输出不是概率：它们可以是负数，加起来也不等于 1（见 logits 的柱状图）。",
     "the diagonal holds the right answers, so leave it out (e.g. matrix - torch.diag(matrix.diag())); rows are true "
     "classes and columns predicted ones: divmod(index, number of classes) gives (row, column).":
         "对角线上是预测正确的数目，所以先把它去掉（例如 matrix - torch.diag(matrix.diag())）；行是真实类别，"
         "列是预测的类别：divmod(index, 类别数) 给出 (行, 列)。",
     "That pair is where to look first: show a few of those images and see why.":
         "先看这一对：显示几张这样的图像，看看为什么。",
+    "input: {label}": "输入：{label}",
+    "{layer}: {count} maps of {h}x{w}": "{layer}：{count} 张 {h}×{w} 的特征图",
+    "predicted class": "预测类别",
+    "true class": "真实类别",
+    "Confusion matrix, {count:,} test images": "混淆矩阵：{count:,} 张测试图像",
+    "Right: backward adds each new gradient to the one in .grad (so that the gradients of several losses can be "
+    "summed), and zero_grad empties it. Without it, the step after batch n follows the sum of n batches' gradients, "
+    "old ones included, computed where the weights no longer are.":
+        "对。backward 会把新的梯度加到 .grad 里已有的梯度上，这样几个损失的梯度才能相加；zero_grad 负责把它清空。"
+        "少了这一行，第 n 个小批量之后的那一步就沿着 n 个小批量梯度之和走，"
+        "其中的旧梯度是在权重早已离开的地方算出来的。",
+    "backward adds to .grad, it does not replace it: after one backward of 2w, w.grad holds {once}; after a second, "
+    "{twice}. That is why zero_grad exists.":
+        "backward 是往 .grad 上加，而不是替换。对 2w 做一次 backward，w.grad 是 {once}；再做一次，就变成 {twice}。"
+        "所以才需要 zero_grad。",
+    "No error: PyTorch adds the new gradients to the old ones without a word (w.grad goes from {once} to {twice}), "
+    "which is what makes this mistake quiet.":
+        "不会报错。PyTorch 一声不响地把新梯度加到旧梯度上，w.grad 从 {once} 变成 {twice}。"
+        "正因为不报错，这个错误才不容易发现。",
+    "The weights still change at every step, only in the direction of the summed gradients.":
+        "权重每一步照样在变，只是沿着这些梯度之和的方向变。",
+    "Right: two of a colour's three directions (red, green, blue) are differences between colours, so untrained "
+    "kernels already put {share:.0%} of their squared weights there (measured on {layers} untrained conv1 layers). "
+    "70% says something about training only beside that number.":
+        "对。一种颜色有红、绿、蓝三个方向，其中两个是颜色之间的差异。所以未训练的卷积核本来就有 {share:.0%} 的平方权重"
+        "落在那里（在 {layers} 个未训练的 conv1 上测得）。只有和这个数相比，70% 才能说明训练做了什么。",
+    "More epochs measure more training, not what training did: there is still no untrained share to compare with.":
+        "多训练几轮，测到的只是训练得更久，而不是训练做了什么。还是没有未训练时的比例可以对比。",
+    "The test accuracy says how well the whole network classifies, not where conv1's weights lie.":
+        "测试准确率说明整个网络分类分得多好，说明不了 conv1 的权重落在哪里。",
+    "Over half is not the question: untrained kernels already put {share:.0%} of their squared weights there "
+    "(measured on {layers} untrained conv1 layers), so 70% alone cannot show what training did.":
+        "问题不在于是否过半。未训练的卷积核本来就有 {share:.0%} 的平方权重落在那里"
+        "（在 {layers} 个未训练的 conv1 上测得），所以单看 70% 说明不了训练做了什么。",
     # net.py
     "Net expects a batch of images of shape (N, 3, 32, 32), got {shape}":
         "Net 需要一批形状为 (N, 3, 32, 32) 的图像，实际是 {shape}",
