@@ -2,14 +2,17 @@
 
     python3 run.py lab     set up (first time only) and open JupyterLab on notebook 01
     python3 run.py lab zh  the same in Chinese: notebooks/zh/01 and JupyterLab's own menus in Chinese
-    python3 run.py test    set up (first time only) and run every test
+    python3 run.py test    set up (first time only) and run the contributors' tests: the unit tests, the
+                           hygiene checks and each notebook of both editions run once (no browser, no build)
+    python3 run.py test all  every test, as CI runs them: adds the browser suite, the site and PDF build, the
+                           student copies, the Colab-like and JupyterHub runs, and the ipywidgets 7.7.1 pass
     python3 run.py class   set up (first time only) and serve the widget dashboard, without code (Voila)
     python3 run.py build   write what a class hands out: dist/student/ (no solutions), dist/teacher/,
                            dist/standalone/ (single-file notebooks), dist/site/ (website, PDF handouts)
 
-Setting up makes a virtual environment in .venv and installs requirements.txt into it; the test
-command adds the maintainers' tools (requirements-dev.txt) and an overlay with ipywidgets 7.7.1,
-the version Colab ships, to run the widget and utils tests a second time against it, and
+Setting up (Python 3.10 or newer) makes a virtual environment in .venv and installs requirements.txt into
+it; `test` adds the maintainers' tools (requirements-dev.txt). `test all` also makes an overlay with
+ipywidgets 7.7.1, the version Colab ships, to run the tests marked `widgets` a second time against it, and
 .venv-colab (tools/colab_env.py: Colab's ipykernel and ipywidgets, no `utils`) for the standalone notebooks.
 Extra arguments go on to the program each command starts: to JupyterLab
 (`python3 run.py lab --port 9999 --no-browser`) and to pytest (`python3 run.py test -k pooling`).
@@ -23,6 +26,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+OLDEST_PYTHON = (3, 10)  # pyproject.toml's requires-python: torch, numpy, pytest and Voila need 3.10 or newer
 VENV = ROOT / ".venv"
 IPYWIDGETS7 = ROOT / ".venv-ipywidgets7"
 IPYWIDGETS7_PACKAGES = [
@@ -106,16 +110,21 @@ def build(steps):
     run(tool("python"), "tools/build.py", *steps)
 
 
-def test(pytest_args):
+def test(args):
+    """`test`: unit tests, hygiene, each notebook once (nbmake); `test all`: every test, then the widget tests
+    with ipywidgets 7.7.1. Which test is in which tier: the markers in pyproject.toml."""
     install("requirements-dev.txt")
+    if args[:1] != ["all"]:
+        run(tool("python"), "-m", "pytest", "--nbmake", *args)
+        return
     install_ipywidgets7()
     run(tool("python"), "tools/colab_env.py")  # .venv-colab, where the standalone notebooks run as on Colab
-    run(tool("python"), "-m", "pytest", *pytest_args)
-    print("\nThe widget and utils tests again, with ipywidgets 7.7.1 as on Colab:", flush=True)
+    run(tool("python"), "-m", "pytest", "-m", "", *args[1:])  # no --nbmake: the site build runs each notebook
+    print("\nThe tests that build widgets again, with ipywidgets 7.7.1 as on Colab:", flush=True)
     env = dict(os.environ, PYTHONPATH=str(IPYWIDGETS7), EXPECT_IPYWIDGETS=IPYWIDGETS7_PACKAGES[0].split("==")[1])
     # ipywidgets 7 on today's ipykernel warns about its Comm import on every widget: known, and not ours.
-    run(tool("python"), "-m", "pytest", "-p", "no:nbmake", "-o", "addopts=", "-m", "not browser", "-q",
-        "-W", "ignore::DeprecationWarning", "tests/", env=env)
+    run(tool("python"), "-m", "pytest", "-m", "widgets and not browser and not kernels", "-q",
+        "-W", "ignore::DeprecationWarning", *args[1:], env=env)
 
 
 COMMANDS = {"lab": lab, "class": dashboard, "build": build, "test": test}
@@ -123,6 +132,9 @@ COMMANDS = {"lab": lab, "class": dashboard, "build": build, "test": test}
 
 def main(argv):
     """Run the command named by argv[0] with the rest of argv as its extra arguments."""
+    if sys.version_info < OLDEST_PYTHON:
+        sys.exit(f"The series needs Python {'.'.join(map(str, OLDEST_PYTHON))} or newer, and this python3 is "
+                 f"{sys.version.split()[0]}: run run.py with a newer one (python3.12 run.py ...).")
     if not argv or argv[0] not in COMMANDS:
         sys.exit(__doc__)
     COMMANDS[argv[0]](argv[1:])

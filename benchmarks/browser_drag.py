@@ -1,6 +1,6 @@
 """Presenter scale in a real browser: slider-step latency and a 1 s drag, for every widget of the dashboard.
 
-    .venv/bin/python benchmarks/browser_drag.py [--steps 8] [--width 1280 --height 720]
+    .venv/bin/python -m benchmarks.browser_drag [--steps 8] [--width 1280 --height 720]
 
 The dashboard (`python3 run.py class`'s page) served by Voila with CNN_LAYERS_PRESENTER=1, opened in
 Debian's Chromium (tests/browser_support.py). For each widget's first slider:
@@ -18,9 +18,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.browser_support import Voila, chromium, missing_browser
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import Voila, chromium, missing_browser  # noqa: E402
 
 DASHBOARD = ROOT / "dashboard" / "dashboard.ipynb"
 WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"

@@ -1,13 +1,19 @@
 """Slider-step latency in a real browser: from the key press to the new picture on screen.
 
-    .venv/bin/python benchmarks/browser_latency.py [--steps 10] [--part 1|2] [notebooks/01_convolution.ipynb ...]
+    .venv/bin/python -m benchmarks.browser_latency [--steps 10] [--part 1|2|3] [notebooks/01_convolution.ipynb ...]
 
 JupyterLab on 127.0.0.1, Debian's Chromium under Playwright (tests/browser_support.py). Part 1 runs
 every notebook (or the ones given) and steps every slider of every widget with the arrow keys. In
 the page, a listener notes the time of the keydown, and for every picture the step redraws, the
 first animation frame after the new image has loaded: the latency of a step is the time until the
 last redrawn picture is on screen (steps that only show a message are left out). Budget
-(DESIGN.md): median <= 50 ms per widget.
+(the README's Performance table): median <= 50 ms per widget.
+
+Part 3: each browser-side view (utils/web/*.js, an anywidget) beside the same view drawn by the kernel
+(view.browser_side(False)), in one JupyterLab notebook, and on a static page as the site shows it: the
+key press to the picture drawn in its animation frame (median and p95), and a 1 s mouse drag across its
+first slider: the pictures drawn meanwhile, and whether the last shows the final value. Budget (issue
+19): median <= 16 ms, p95 <= 33 ms, >= 30 pictures.
 
 Part 2, for comparison in the same run: each view of benchmarks/widgets.py's VIEWS twice in a
 throwaway notebook in a temp folder, as its LiveView and rebuilt the `interact` way (the same
@@ -26,9 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.browser_support import JupyterLab, Notebook, chromium, missing_browser
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import JupyterLab, Notebook, chromium, missing_browser  # noqa: E402
 
 BUDGET_MS = 50
 WARMUP = 2
@@ -40,6 +46,9 @@ SETUP = f'''import importlib.util
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from utils import view
+
+view.browser_side(False)  # every LiveView drawn by the kernel here: part 3 compares the browser-side ones
 
 spec = importlib.util.spec_from_file_location("bench_widgets", {str(ROOT / "benchmarks" / "widgets.py")!r})
 bench = importlib.util.module_from_spec(spec)
@@ -105,8 +114,7 @@ def comparison_notebook(folder, count):
 
 def views():
     """(name, factory) of every widget in benchmarks/widgets.py."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import widgets
+    from benchmarks import widgets
 
     return widgets.VIEWS
 
@@ -215,12 +223,154 @@ def part2(browser, steps):
           "a slider swapping two precomputed PNGs in an Image: the least any widget takes here, now")
 
 
+# ---- Part 3: the browser-side views (utils/web/*.js) beside the same views drawn by the kernel ----------------------
+
+BROWSER_MS = (16, 33)  # budget of a browser-side view's step: median, p95 (one frame; two at worst)
+DRAG_PICTURES = 30  # a 1 s drag across a slider shows at least this many pictures
+LIVE = ("conv.ShapeCalculator", "conv.KernelPlayground", "pool.PoolingExplorer", "pool.ShiftExplorer",
+        "fc.FlattenCalculator", "fc.TemperatureExplorer")
+KEY_TIME_JS = "() => document.addEventListener('keydown', e => { window.__keyAt = e.timeStamp; }, true)"
+
+
+def live_notebook(folder):
+    """A notebook with each browser-side view twice: drawn by the kernel (browser_side(False)), then live."""
+    cells = ["from utils import conv, fc, pool, view"]
+    for name in LIVE:
+        cells += [f"view.browser_side(False)\nkernel_side = {name}()\nview.browser_side(True)\nkernel_side",
+                  f"{name}()"]
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
+                           "source": source} for i, source in enumerate(cells)],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path = Path(folder) / "live_views.ipynb"
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def live_steps(page, root, steps):
+    """[ms from the key press to the new picture drawn in its frame] for `steps` arrow keys on a live view's first
+    slider (after a warm-up), sweeping up then down."""
+    slider, times = root.locator("input[type=range]").first, []
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    direction = "ArrowRight"
+    for i in range(WARMUP + steps):
+        value, low, high = slider.evaluate("e => [+e.value, +e.min, +e.max]")
+        direction = "ArrowLeft" if value >= high else "ArrowRight" if value <= low else direction
+        before = int(root.get_attribute("data-drawn"))
+        page.keyboard.press(direction)
+        page.wait_for_function("([e, n]) => +e.dataset.drawn > n", arg=[root.element_handle(), before], polling="raf")
+        if i >= WARMUP:
+            times.append(root.evaluate("e => +e.dataset.drawnAt") - page.evaluate("() => window.__keyAt"))
+    return times
+
+
+def live_drag(page, root, seconds=1.0, moves=60):
+    """Drag the first slider's thumb across its track in `seconds` -> (pictures drawn meanwhile, whether the last one
+    shows the slider's final value)."""
+    slider = root.locator("input[type=range]").first
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    y, x0 = box["y"] + box["height"] / 2, box["x"] + 2
+    slider.evaluate("e => { e.value = e.min; e.dispatchEvent(new Event('input')); }")
+    page.wait_for_timeout(200)
+    before = int(root.get_attribute("data-drawn"))
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    start = time.perf_counter()
+    for i in range(1, moves + 1):
+        page.mouse.move(x0 + (box["width"] - 4) * i / moves, y)
+        page.wait_for_timeout(max(0.0, start + seconds * i / moves - time.perf_counter()) * 1000)
+    drawn = int(root.get_attribute("data-drawn")) - before
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    name = slider.get_attribute("data-name")
+    final = root.evaluate("(e, name) => [e.cnn.settings()[name], +e.querySelector(`input[data-name=${name}]`).value,"
+                          " e.querySelector(`label[data-name=${name}] .cnn-readout`).textContent]", name)
+    return drawn, final[0] == final[1] or str(final[0]) == final[2]
+
+
+def site_page(folder):
+    """A static page with the six views live, as the site shows them (tools/live_widgets.py's shim and scripts)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import live_widgets
+
+    from utils import conv, fc, pool
+    made = [conv.ShapeCalculator(), conv.KernelPlayground(), pool.PoolingExplorer(), pool.ShiftExplorer(),
+            fc.FlattenCalculator(), fc.TemperatureExplorer()]
+    body = "".join(live_widgets.live_figure(live_widgets.state_of(v.live), "") for v in made)
+    scripts = "".join(f"<script>{live_widgets.module_script(v.module)}</script>" for v in made)
+    path = Path(folder) / "site.html"
+    path.write_text(f'<!doctype html><meta charset="utf-8"><body>{body}<script>{live_widgets.SHIM}</script>{scripts}',
+                    encoding="utf-8")
+    return path
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(share * (len(values) - 1) + 0.5))] if values else float("nan")
+
+
+def part3(browser, steps):
+    """Print kernel-side and browser-side step times per view, side by side (JupyterLab and a site page), and drags."""
+    print(f"\nThe arithmetic views drawn by the kernel vs in the browser (utils/web/*.js), {steps} steps of the first "
+          f"slider each; browser-side budget: median <= {BROWSER_MS[0]} ms, p95 <= {BROWSER_MS[1]} ms, a 1 s drag "
+          f">= {DRAG_PICTURES} pictures ending on the final value")
+    print("(kernel-side: key press -> new PNG on screen; browser-side: key press -> picture drawn in its frame; ms)")
+    print(f"{'view':<22} {'kernel p50':>10} {'p95':>6} {'| lab p50':>9} {'p95':>6} {'| site p50':>10} {'p95':>6} "
+          f"{'ratio':>6} {'drag lab/site':>14}  verdict")
+    rows, verdicts = {}, []
+    with tempfile.TemporaryDirectory(prefix="browser-latency-live-") as folder:
+        path = live_notebook(folder)
+        with JupyterLab(folder) as lab:
+            context = browser.new_context(viewport=VIEWPORT)
+            try:
+                notebook = Notebook(context.new_page(), lab, path).open()
+                notebook.run_all()
+                page = notebook.page
+                page.wait_for_function(f"() => document.querySelectorAll('.cnn-view[data-drawn]').length === "
+                                       f"{len(LIVE)}")
+                page.evaluate(KEY_TIME_JS)
+                kernel_side = [w for w in notebook.widgets() if w.locator.locator(".noUi-handle").count()]
+                for i, name in enumerate(LIVE):
+                    sliders = slider_steps(kernel_side[i], steps, most=1)
+                    root = page.locator(".cnn-view").nth(i)
+                    rows[name] = {"kernel": [t for times in sliders.values() for t, _ in times],
+                                  "lab": live_steps(page, root, steps), "lab drag": live_drag(page, root)}
+            finally:
+                context.close()
+                lab.shutdown_kernels()
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            page.goto(site_page(folder).as_uri())
+            page.wait_for_function(f"() => document.querySelectorAll('.cnn-view[data-drawn]').length === {len(LIVE)}")
+            page.evaluate(KEY_TIME_JS)
+            for i, name in enumerate(LIVE):
+                root = page.locator(".cnn-view").nth(i)
+                rows[name].update({"site": live_steps(page, root, steps), "site drag": live_drag(page, root)})
+        finally:
+            context.close()
+    for name, row in rows.items():
+        k, lab, site = row["kernel"], row["lab"], row["site"]
+        ok = all(median(t) <= BROWSER_MS[0] and percentile(t, 0.95) <= BROWSER_MS[1] for t in (lab, site)) and \
+            all(row[d][0] >= DRAG_PICTURES and row[d][1] for d in ("lab drag", "site drag"))
+        verdicts.append(ok)
+        drags = f"{row['lab drag'][0]}/{row['site drag'][0]}" + ("" if row["lab drag"][1] and row["site drag"][1]
+                                                                 else " (last != final)")
+        print(f"{name.split('.')[1]:<22} {median(k):10.1f} {percentile(k, 0.95):6.1f} | {median(lab):7.1f} "
+              f"{percentile(lab, 0.95):6.1f} | {median(site):8.1f} {percentile(site, 0.95):6.1f} "
+              f"{median(k) / median(lab):5.1f}x {drags:>14}  {'ok' if ok else 'OVER BUDGET'}")
+    return all(verdicts)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     parser.add_argument("--steps", type=int, default=10, help="measured steps per slider (default 10)")
-    parser.add_argument("--part", choices=("1", "2", "both"), default="both",
-                        help="1: the notebooks' widgets, 2: the LiveView vs interact comparison (default both)")
+    parser.add_argument("--part", choices=("1", "2", "3", "both", "all"), default="all",
+                        help="1: the notebooks' widgets, 2: the LiveView vs interact comparison, 3: the browser-side "
+                             "views vs the same views kernel-side; both: 1 and 2 (default all)")
     args = parser.parse_args()
     reason = missing_browser()
     if reason:
@@ -233,11 +383,14 @@ def main():
         browser = chromium(playwright)
         try:
             verdict = ""
-            if args.part != "2":
+            if args.part in ("1", "both", "all"):
                 verdict = "every widget within budget; " if part1(browser, paths, args.steps) else \
                     "SOME WIDGET OVER BUDGET; "
-            if args.part != "1":
+            if args.part in ("2", "both", "all"):
                 part2(browser, args.steps)
+            if args.part in ("3", "all"):
+                verdict += "every browser-side view within budget; " if part3(browser, args.steps) else \
+                    "SOME BROWSER-SIDE VIEW OVER BUDGET; "
         finally:
             browser.close()
     print(f"\n{verdict}{time.perf_counter() - started:.0f} s in all")

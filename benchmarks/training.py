@@ -1,6 +1,6 @@
 """Training throughput of `Net`: our in-memory loop beside the PyTorch tutorial's pipeline, in one run.
 
-    .venv/bin/python benchmarks/training.py
+    .venv/bin/python -m benchmarks.training
 
 1. Images per second, CIFAR-shaped data (3x32x32 uint8, the offline shapes), the same `Net`:
    - ours: the whole dataset as one uint8 tensor, batches sliced by a seeded index permutation

@@ -1,12 +1,12 @@
 """Kernel-side update time of every widget, beside the same view redrawn with `interact` + inline matplotlib.
 
-    .venv/bin/python benchmarks/widgets.py              # normal scale, then the presenter scale
+    .venv/bin/python -m benchmarks.widgets              # normal scale, then the presenter scale
 
 For each widget: p50 and p95 of `view.update(...)` over a sweep of its settings (compute, colour,
 PNG-encode, hand the bytes to ipywidgets), and p50 of the same pictures drawn the `interact` way:
 a new matplotlib figure each time, rendered to PNG as the inline backend does. Both run in this one
 process, so the ratio holds on a shared machine even when absolute times wander.
-Budget (DESIGN.md): p50 <= 10 ms, p95 <= 30 ms.
+Budget (the README's Performance table): p50 <= 10 ms, p95 <= 30 ms.
 """
 
 import time

@@ -56,3 +56,27 @@ def pytorch_samples(name, variant=""):
 
     op = next(op for op in op_db if op.name == name and op.variant_test_name == variant)
     return op, list(op.sample_inputs("cpu", torch.float64))
+
+
+def described(sample):
+    """One of PyTorch's sample inputs in one line: tensors by shape, other arguments as written."""
+    import torch
+
+    show = lambda value: f"tensor{list(value.shape)}" if isinstance(value, torch.Tensor) else repr(value)
+    shown = [show(sample.input), *map(show, sample.args), *(f"{k}={show(v)}" for k, v in sample.kwargs.items())]
+    return f"{sample.name or ''}({', '.join(shown)})"
+
+
+def check_every_sample(samples, check):
+    """Run check(sample) on every sample; fail naming each one it fails on (not only the first) -> its results."""
+    import pytest
+
+    results, failed = [], []
+    for number, sample in enumerate(samples):
+        try:
+            results.append(check(sample))
+        except (Exception, pytest.fail.Exception) as error:  # noqa: BLE001 - every disagreement is reported
+            why = " ".join(str(error).split())
+            failed.append(f"sample {number} {described(sample)}: {type(error).__name__}: {why}")
+    assert not failed, f"{len(failed)} of {len(samples)} samples disagree with PyTorch:\n" + "\n".join(failed)
+    return results

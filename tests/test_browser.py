@@ -17,13 +17,10 @@ CHROMIUM=/path/to/chromium picks another browser binary.
 """
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_support import (  # noqa: E402
+from browser_support import (
     SIZES_JS,
     Notebook,
     PlaywrightTimeout,
@@ -46,7 +43,7 @@ def test_notebook_runs_and_every_widget_redraws(path, page, lab):
     assert not problems, f"{path.name} in JupyterLab:\n" + "\n".join(problems)
 
     views = notebook.widgets()
-    assert views, f"{path.name} shows no widget (every notebook has one: DESIGN.md section 2)"
+    assert views, f"{path.name} shows no widget (every notebook has one: README.md, every claim is played with)"
     main = next((v for v in views if v.has_pictures() and v.controls()),  # the first with pictures to play with
                 next((v for v in views if v.has_pictures()), views[0]))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -3,15 +3,13 @@ that exist), each with a verdict, the same in both languages."""
 
 import json
 import re
-import sys
 from pathlib import Path
 
+import classroom
 import pytest
+import website
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import classroom  # noqa: E402
-import website  # noqa: E402
 
 PAGES = {"en": (ROOT / "CLAIMS.md", ROOT / "notebooks", ["Holds", "Holds with a caveat", "Corrected"]),
          "zh": (ROOT / "CLAIMS.zh-CN.md", ROOT / "notebooks" / "zh", ["成立", "有条件地成立", "需要纠正"])}

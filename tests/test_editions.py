@@ -5,12 +5,11 @@ import re
 import sys
 from pathlib import Path
 
+import editions
 import pytest
+import sync_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import editions  # noqa: E402
-import sync_notebooks  # noqa: E402
 
 ENGLISH = editions.english_paths()
 GENERATED = sync_notebooks.GENERATED

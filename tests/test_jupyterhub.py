@@ -27,9 +27,8 @@ from utils import data as D
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "04_lenet_end_to_end.ipynb"
-# run.py's second pass (ipywidgets 7.7.1 on PYTHONPATH) would run these again unchanged: their processes set
-# PYTHONPATH themselves and use no widget.
-pytestmark = pytest.mark.skipif(bool(os.environ.get("EXPECT_IPYWIDGETS")), reason="ran in the first pass")
+# Each test starts a kernel-like process or notebook 04 under nbmake: `python3 run.py test all` runs them.
+pytestmark = pytest.mark.kernels
 DEAD_PROXY = "http://127.0.0.1:9"  # any download attempt fails at once and says "no network connection"
 SITECUSTOMIZE = '''\
 import json, os

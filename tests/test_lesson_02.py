@@ -8,9 +8,8 @@ lesson's code right (they were cells of the lesson) live here too.
 """
 
 import json
-import sys
-from pathlib import Path
 
+import core_path
 import pytest
 import torch
 import torch.nn as nn
@@ -19,9 +18,6 @@ from notebook_code import NOTEBOOKS, run_cells
 
 from utils.net import Net
 from utils.pool import PoolingExplorer, edge_map
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import core_path  # noqa: E402
 
 NB = "02_max_pooling.ipynb"
 CELLS = json.loads((NOTEBOOKS / NB).read_text())["cells"]

@@ -8,16 +8,12 @@ So the notebook's asserts can fail, and a claim that stopped depending on what i
 
 import copy
 import json
-import sys
-from pathlib import Path
 
+import core_path
 import pytest
 import torch
 import torch.nn as nn
 from notebook_code import NOTEBOOKS, run_cells
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import core_path  # noqa: E402
 
 NB = "03_fully_connected.ipynb"
 CELLS = json.loads((NOTEBOOKS / NB).read_text())["cells"]

@@ -144,6 +144,7 @@ def test_a_bad_argument_is_refused_in_chinese(chinese):
         conv.kernel("nope")
 
 
+@pytest.mark.widgets
 def test_a_widget_shows_chinese_labels_and_a_chinese_message(chinese):
     view = conv.ShapeCalculator()
     assert view.controls["n"].description == "输入大小"

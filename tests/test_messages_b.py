@@ -4,6 +4,8 @@ Each test runs with set_language("zh") and checks what a learner would read: ref
 messages, checker verdicts and hints, widget labels and class names.
 """
 
+import hashlib
+import io
 import warnings
 
 import pytest
@@ -43,14 +45,13 @@ def test_the_dataset_message_is_chinese_with_chinese_class_names(chinese, capsys
         data.cifar10_data(tmp_path, download=False)
 
 
-def test_progress_prints_in_chinese(chinese, capsys):
-    progress = data.Progress(4, "训练", unit="个小批量")
-    progress.update(4)
-    assert capsys.readouterr().out == "训练：100%（4/4 个小批量）\n"
-    with pytest.raises(ValueError, match="total 应为正整数，实际是 0"):
-        data.Progress(0, "训练")
+def test_the_download_bar_speaks_chinese(chinese, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data, "urlopen", lambda *args, **kwargs: type("Response", (io.BytesIO,), {"headers": {}})(b"x"))
+    data._download("https://example.org/x", tmp_path / "x", hashlib.md5(b"x").hexdigest())
+    assert capsys.readouterr().err.split("\r")[-1].startswith("正在下载 CIFAR-10: 1.00B")
 
 
+@pytest.mark.widgets
 def test_training_speaks_chinese(chinese, capsys):
     small = data.offline_data(sizes=(500, 32))
     torch.manual_seed(0)
@@ -62,7 +63,7 @@ def test_training_speaks_chinese(chinese, capsys):
     with pytest.raises(FloatingPointError, match=r"^损失在第 \d+ 步发散了（变成了 (nan|inf)），这是第 1 轮：请调低"):
         train.train(model, small, epochs=2, batch_size=50, lr=1e9, show=False)
     monitor = train.Monitor(1, 2)
-    assert monitor.progress.widget.children[0].value == "<b>训练</b>&nbsp;"
+    assert monitor.bar.desc == "训练第 1/1 轮" and monitor.bar.unit == "个小批量"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for a glyph it cannot draw
         monitor.epoch(train.History([2.3, 2.2], [0.1], [0.2], [1.0]))
@@ -97,6 +98,7 @@ def test_fc_refuses_in_chinese(chinese):
         fc.need_labels(torch.zeros(1, 3), torch.tensor([3]))
 
 
+@pytest.mark.widgets
 def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
     calculator = fc.FlattenCalculator()
     assert [c.description for c in calculator.controls.values()] == ["输入大小", "卷积核大小", "池化窗口"]
@@ -115,6 +117,7 @@ def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
     assert neurons.text.startswith("<p>神经元 0：w · x = ") and neurons.panels[2].title == "这个神经元的权重"
 
 
+@pytest.mark.widgets
 def test_lenet_checkers_and_widget_speak_chinese(chinese, capsys):
     assert not lenet.check_receptive_field(lambda layer: 5)
     assert not lenet.check_conv2_prediction(4 * lenet.conv2_multiply_adds(32))

@@ -3,15 +3,13 @@ the same sections and glossary rows as README.md, so the two cannot drift apart 
 every other Chinese text, in tests/test_editions.py.)"""
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import sync_notebooks
+import website
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import sync_notebooks  # noqa: E402
-import website  # noqa: E402
 
 ENGLISH, CHINESE = ROOT / "README.md", ROOT / "README.zh-CN.md"
 

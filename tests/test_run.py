@@ -2,14 +2,15 @@
 
 import ast
 import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
+import run
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import run  # noqa: E402
 
 
 @pytest.fixture
@@ -17,8 +18,9 @@ def started(monkeypatch):
     """The commands run.py would run, recorded instead of run (nothing is installed or started)."""
     commands = []
     monkeypatch.setattr(run, "install", lambda *requirements: None)
-    monkeypatch.setattr(run, "install_ipywidgets7", lambda: None)
-    monkeypatch.setattr(run, "run", lambda *command, **kwargs: commands.append([str(c) for c in command]))
+    monkeypatch.setattr(run, "install_ipywidgets7", lambda: commands.append(["install ipywidgets 7.7.1"]))
+    monkeypatch.setattr(run, "run", lambda *command, env=None, **kwargs: commands.append(
+        [str(c) for c in command] + ([f"PYTHONPATH={env['PYTHONPATH']}"] if env else [])))
     return commands
 
 
@@ -59,10 +61,39 @@ def test_build_runs_the_steps_asked_for(started):
     assert started[0][1:] == ["tools/build.py", "copies"]
 
 
-def test_test_makes_the_colab_like_environment_then_passes_extra_arguments_on_to_pytest(started):
+def test_test_runs_pytest_once_with_each_notebook_and_the_extra_arguments(started):
     run.main(["test", "-k", "pooling"])
-    assert started[0][1:] == ["tools/colab_env.py"] and (ROOT / started[0][1]).exists()
-    assert started[1][1:3] == ["-m", "pytest"] and started[1][3:] == ["-k", "pooling"], started[1]
+    [command] = started
+    assert command[1:] == ["-m", "pytest", "--nbmake", "-k", "pooling"], command
+
+
+def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(started):
+    run.main(["test", "all", "-x"])
+    ipywidgets7, colab, everything, widgets = started
+    assert ipywidgets7 == ["install ipywidgets 7.7.1"]
+    assert colab[1:] == ["tools/colab_env.py"] and (ROOT / colab[1]).exists()
+    assert everything[1:] == ["-m", "pytest", "-m", "", "-x"], everything
+    assert widgets[1:5] == ["-m", "pytest", "-m", "widgets and not browser and not kernels"], widgets
+    assert widgets[-2:] == ["-x", f"PYTHONPATH={run.IPYWIDGETS7}"], widgets
+
+
+def test_every_test_is_in_a_tier_and_the_markers_are_pyprojects(pytestconfig):
+    # Without --nbmake and with pyproject's `-m` a plain pytest starts no kernel and no browser; `test all` (-m "")
+    # runs the rest. The markers that select are the ones pyproject.toml registers.
+    registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
+    assert {"browser", "kernels", "widgets"} <= registered
+    assert pytestconfig.getini("addopts")[-2:] == ["-m", "not browser and not kernels"]
+    assert "--nbmake" not in pytestconfig.getini("addopts")
+
+
+def test_run_py_promises_the_python_pyproject_requires(monkeypatch):
+    promised = re.search(r'^requires-python = ">=(\d+)\.(\d+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert tuple(map(int, promised.groups())) == run.OLDEST_PYTHON
+    said = ".".join(map(str, run.OLDEST_PYTHON))
+    assert f"Python {said} or newer" in (ROOT / "README.md").read_text()
+    monkeypatch.setattr(run.sys, "version_info", (3, run.OLDEST_PYTHON[1] - 1, 0))
+    with pytest.raises(SystemExit, match=f"needs Python {said} or newer"):
+        run.main(["lab"])
 
 
 @pytest.mark.parametrize("argv", [[], ["labb"], ["--port", "9999"]])

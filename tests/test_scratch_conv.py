@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from notebook_code import definitions, pytorch_samples
+from notebook_code import check_every_sample, definitions, pytorch_samples
 
 code = definitions("01_convolution.ipynb")
 CONV2DS = [code["conv2d_loops"], code["conv2d_im2col"]]
@@ -69,8 +69,7 @@ def test_what_pytorch_refuses_or_we_do_not_support_is_refused_clearly(conv2d, na
 
 @pytest.mark.parametrize("conv2d", CONV2DS, ids=lambda f: f.__name__)
 def test_pytorch_sample_inputs_give_pytorchs_answer_or_a_clear_refusal(conv2d):
-    answered = refused = 0
-    for sample in pytorch_samples("nn.functional.conv2d")[1]:
+    def check(sample):
         kwargs = dict(sample.kwargs)
         groups = kwargs.pop("groups", 1)
         expected = F.conv2d(sample.input, *sample.args, groups=groups, **kwargs)
@@ -79,11 +78,12 @@ def test_pytorch_sample_inputs_give_pytorchs_answer_or_a_clear_refusal(conv2d):
                 conv2d(sample.input, *sample.args, groups=groups, **kwargs)
             with pytest.raises(ValueError, match="groups are not supported"):
                 conv2d(sample.input, *sample.args, **kwargs)
-            refused += 1
-            continue
+            return "refused"
         torch.testing.assert_close(conv2d(sample.input, *sample.args, **kwargs), expected)
-        answered += 1
-    assert answered >= 10 and refused >= 10, (answered, refused)
+        return "answered"
+
+    outcomes = check_every_sample(pytorch_samples("nn.functional.conv2d")[1], check)
+    assert outcomes.count("answered") >= 10 and outcomes.count("refused") >= 10, outcomes
 
 
 def test_output_size_equals_pytorch_or_refuses_like_it():

@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from notebook_code import definitions, pytorch_samples
+from notebook_code import check_every_sample, definitions, pytorch_samples
 
 code = definitions("02_max_pooling.ipynb")
 max_pool, avg_pool, loops, route = (code[name] for name in (
@@ -90,27 +90,51 @@ def test_route_max_gradient_refuses_a_gradient_of_the_wrong_shape():
         route(torch.randn(1, 2, 6, 6), torch.randn(1, 2, 6, 6), kernel_size=2)
 
 
-@pytest.mark.parametrize("sample", samples("nn.functional.max_pool2d"), ids=lambda s: f"{tuple(s.input.shape)}")
-def test_max_pool_equals_pytorch_on_its_own_sample_inputs(sample):
+def max_pool_agrees(sample, max_pool=max_pool):
+    """Our max pooling gives PyTorch's values and indices on one of its sample inputs."""
     kwargs = dict(sample.kwargs)
     kwargs.pop("return_indices", None)
     expected, expected_indices = F.max_pool2d(sample.input, *sample.args, **kwargs, return_indices=True)
     values, indices = max_pool(sample.input, *sample.args, **kwargs)
     torch.testing.assert_close(values, expected)
-    assert torch.equal(indices, expected_indices)
+    assert torch.equal(indices, expected_indices), "the indices differ"
 
 
-@pytest.mark.parametrize("sample", samples("nn.functional.avg_pool2d"), ids=lambda s: f"{tuple(s.input.shape)}")
-def test_avg_pool_equals_pytorch_on_its_own_sample_inputs_or_refuses_divisor_override(sample):
-    args, divisor = list(sample.args), None
-    if len(args) == 6:
-        args, divisor = args[:5], args[5]
-    expected = F.avg_pool2d(sample.input, *args, divisor_override=divisor)
-    if divisor is None:
+def test_max_pool_equals_pytorch_on_its_own_sample_inputs():
+    assert len(check_every_sample(samples("nn.functional.max_pool2d"), max_pool_agrees)) >= 100
+
+
+def test_a_wrong_max_pool_is_named_on_every_sample_it_gets_wrong():
+    # The control: a pooling wrong only for a square 3x3 window fails on exactly those samples, each one named.
+    cases = samples("nn.functional.max_pool2d")[::24]  # 60 of them, both window shapes
+
+    def wrong_for_3x3(x, kernel_size, **settings):
+        values, indices = max_pool(x, kernel_size, **settings)
+        return (values + 1 if kernel_size == 3 else values), indices
+
+    wrong = [i for i, sample in enumerate(cases) if sample.kwargs["kernel_size"] == 3]
+    assert 0 < len(wrong) < len(cases)
+    with pytest.raises(AssertionError) as failure:
+        check_every_sample(cases, lambda sample: max_pool_agrees(sample, wrong_for_3x3))
+    named = [int(line.split()[1]) for line in str(failure.value).splitlines() if line.startswith("sample ")]
+    assert named == wrong and f"{len(wrong)} of {len(cases)} samples disagree" in str(failure.value)
+
+
+def test_avg_pool_equals_pytorch_on_its_own_sample_inputs_or_refuses_divisor_override():
+    def check(sample):
+        args, divisor = list(sample.args), None
+        if len(args) == 6:
+            args, divisor = args[:5], args[5]
+        expected = F.avg_pool2d(sample.input, *args, divisor_override=divisor)
+        if divisor is not None:
+            with pytest.raises(TypeError, match="divisor_override"):
+                avg_pool(sample.input, *args, divisor_override=divisor)
+            return "refused"
         torch.testing.assert_close(avg_pool(sample.input, *args), expected)
-    else:
-        with pytest.raises(TypeError, match="divisor_override"):
-            avg_pool(sample.input, *args, divisor_override=divisor)
+        return "answered"
+
+    outcomes = check_every_sample(samples("nn.functional.avg_pool2d"), check)
+    assert outcomes.count("answered") >= 2 and outcomes.count("refused") >= 5, outcomes
 
 
 def test_a_map_holding_minus_inf_with_padding_is_refused_not_answered_wrong():

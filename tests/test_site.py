@@ -1,13 +1,14 @@
 """The site and the PDF handouts of `python3 run.py build` (tools/website.py).
 
-Unit tests (no browser): widget outputs become their picture with the settings under it, math becomes
-MathML, links to project files lead to their pages. The rest builds the whole site once (every
-notebook of both editions executed) and, like a reader, opens each page from disk in Debian's
-Chromium: no console error, no request leaving the disk, no broken link, anchor or image, no error
-output or traceback, every widget shown as a picture with a natural size. Each handout is rendered
-to PNG (pdfium): not blank, with its pictures, and a Chinese page has its glyphs from a CJK font.
-A screenshot of a widget picture on the site goes to artifacts/site/. The built site is checked where
-CNN_LAYERS_SITE names it (e.g. `CNN_LAYERS_SITE=dist` after `python3 run.py build`), else it is built here.
+Unit tests (no browser, no kernel): widget outputs become their picture with the settings under it, math
+becomes MathML, links to project files lead to their pages. In `python3 run.py test all` (marked `kernels`
+and `browser`): every notebook of both editions runs to the end, once (tests/conftest.py's `executed`: the
+only run of each notebook in that tier), the whole site is made from those runs and, like a reader, each
+page is opened from disk in Debian's Chromium: no console error, no request leaving the disk, no broken
+link, anchor or image, no error output or traceback, every widget shown as a picture with a natural size.
+Each handout is rendered to PNG (pdfium): not blank, with its pictures, and a Chinese page has its glyphs
+from a CJK font. A screenshot of a widget picture on the site goes to artifacts/site/. The built site is
+checked where CNN_LAYERS_SITE names it (e.g. `CNN_LAYERS_SITE=dist` after `python3 run.py build`).
 """
 
 import base64
@@ -15,19 +16,15 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import nbformat
 import pytest
+import website
+from browser_support import missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build  # noqa: E402
-import website  # noqa: E402
-from browser_support import missing_browser  # noqa: E402
 
 ARTIFACTS = ROOT / "artifacts" / "site"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,19 +123,32 @@ PAGE_CHECK_JS = r"""async () => {
 }"""
 
 
+@pytest.mark.kernels
+@pytest.mark.parametrize("source", [p for p in website.sources() if p.suffix == ".ipynb"],
+                         ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
+def test_each_notebook_runs_to_the_end_with_no_error_output(executed, source):
+    dist, failures = executed
+    assert failures[source] is None, failures[source]
+    outputs = [o for c in json.loads(website.executed_path(dist, source).read_text())["cells"]
+               for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+
+
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    """The site and handouts, built as `python3 run.py build` builds them; CNN_LAYERS_SITE=dist checks a built one."""
+def dist(executed):
+    """The site and handouts, made as `python3 run.py build` makes them from the notebooks run once."""
     need_browser()
-    if os.environ.get("CNN_LAYERS_SITE"):
-        return Path(os.environ["CNN_LAYERS_SITE"]).resolve()
-    folder = tmp_path_factory.mktemp("dist")
-    build.site(folder)
-    website.write_pdfs(folder)
+    folder, failures = executed
+    failed = [website.sync_notebooks.relative(p) for p, failure in failures.items() if failure]
+    if failed:
+        pytest.fail(f"no site: {', '.join(failed)} failed (see test_each_notebook_runs_to_the_end)", pytrace=False)
+    if not os.environ.get("CNN_LAYERS_SITE"):
+        website.write_site(folder)
+        website.write_pdfs(folder)
     return folder
 
 
-def executed(dist):
+def executed_notebooks(dist):
     return sorted((dist / "executed").rglob("*.ipynb"))
 
 
@@ -167,7 +177,7 @@ def anchors(browser, path, cache={}):  # noqa: B006 (one cache for the module)
 @pytest.mark.browser
 def test_every_notebook_of_both_editions_has_a_page_and_a_handout(dist):
     notebooks = [p for p in website.sources() if p.suffix == ".ipynb"]
-    assert len(notebooks) >= 4 and len(executed(dist)) == len(notebooks)
+    assert len(notebooks) >= 4 and len(executed_notebooks(dist)) == len(notebooks)
     for path in notebooks:
         assert (dist / "site" / website.page_path(path)).exists(), path
         assert (dist / "site" / website.pdf_path(path)).stat().st_size > 10_000, path
@@ -199,7 +209,7 @@ def test_every_page_loads_offline_without_errors_broken_links_or_missing_picture
 
 @pytest.mark.browser
 def test_every_widget_of_the_executed_notebooks_is_a_picture_on_its_page(dist, browser):
-    for nb_path in executed(dist):
+    for nb_path in executed_notebooks(dist):
         outputs = [o for c in json.loads(nb_path.read_text())["cells"] for o in c.get("outputs", [])]
         assert not [o for o in outputs if o["output_type"] == "error"], nb_path
         widgets = sum(website.WIDGET_VIEW in o.get("data", {}) for o in outputs)
@@ -262,7 +272,7 @@ def assert_real_chinese_glyphs(glyphs, where):
 
 @pytest.mark.browser
 def test_every_handout_has_ink_and_its_pictures(dist):
-    for nb_path in executed(dist):
+    for nb_path in executed_notebooks(dist):
         outputs = [o for c in json.loads(nb_path.read_text())["cells"] for o in c.get("outputs", [])]
         pngs = {o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})}
         handout = dist / "site" / website.pdf_path(ROOT / nb_path.relative_to(dist / "executed"))
@@ -280,6 +290,7 @@ def test_the_chinese_handouts_show_chinese_glyphs(dist):
         assert_real_chinese_glyphs(cjk_glyphs(handout), handout.name)
 
 
+@pytest.mark.browser
 def test_a_chinese_page_prints_with_its_glyphs(tmp_path):
     """Without the whole build: one Chinese page printed, its characters from a CJK font (一 is flat, 卷 is not)."""
     need_browser()
@@ -292,6 +303,7 @@ def test_a_chinese_page_prints_with_its_glyphs(tmp_path):
     assert height["一"] < 0.4 * height["网"], glyphs
 
 
+@pytest.mark.kernels
 def test_a_notebook_that_fails_stops_the_build_naming_it(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("assert 1 == 2, 'the check failed'")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

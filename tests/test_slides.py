@@ -1,15 +1,13 @@
 """Slides, sections and student copies come from the notebooks' structure (tools/classroom.py)."""
 
 import json
-import sys
 from pathlib import Path
 
+import classroom
 import pytest
+import sync_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import classroom  # noqa: E402
-import sync_notebooks  # noqa: E402
 
 NOTEBOOKS = sync_notebooks.notebook_paths()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes"}  # "-" is stored as no type: the deck's reading

@@ -2,14 +2,12 @@
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import sync_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import sync_notebooks  # noqa: E402
 
 RIGHT, WRONG = "✅ Right!", "❌ Not yet."
 SOLUTION = re.compile(r"<details>.*?```python\n(.*?)```.*?</details>", re.S)

@@ -1,10 +1,10 @@
 """Single-file notebooks (tools/standalone.py): each carries `utils` in its setup cell and runs alone.
 
 The setup cell is plain Python: the first tests run it with `python -S` (no site-packages, so no
-installed `utils`) and check what it unpacks, where, and what it refuses. The `colab_like` tests run
-every standalone notebook under nbmake from an empty folder in .venv-colab (tools/colab_env.py:
-Colab's ipykernel 6.17.1 and ipywidgets 7.7.1, no `utils`); they skip when .venv-colab is missing
-(`python tools/colab_env.py` makes it), except under CI, where they fail.
+installed `utils`) and check what it unpacks, where, and what it refuses. The `colab_like` tests (marked
+`kernels`: `python3 run.py test all`) run every standalone notebook under nbmake from an empty folder in
+.venv-colab (tools/colab_env.py: Colab's ipykernel 6.17.1 and ipywidgets 7.7.1, no `utils`); they skip
+when .venv-colab is missing (`python tools/colab_env.py` makes it), except under CI, where they fail.
 """
 
 import base64
@@ -18,15 +18,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import colab_env
 import pytest
+import standalone
+import sync_notebooks
+from browser_support import in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "tests"))
-import colab_env  # noqa: E402
-import standalone  # noqa: E402
-import sync_notebooks  # noqa: E402
-from browser_support import in_ci  # noqa: E402
 
 SOURCES = standalone.notebooks()
 
@@ -225,6 +223,7 @@ def nbmake(python, notebook, tmp_path):
     return done, tmpdir
 
 
+@pytest.mark.kernels
 def test_colab_like_environment_lists_the_overlay_then_the_main_venv_and_is_kept(colab_python, monkeypatch):
     [pth] = colab_env.site_packages(colab_env.COLAB).glob("*.pth")
     assert pth.read_text().splitlines() == [str(colab_env.OVERLAY), str(colab_env.site_packages(colab_env.MAIN))]
@@ -232,6 +231,7 @@ def test_colab_like_environment_lists_the_overlay_then_the_main_venv_and_is_kept
     assert colab_env.ensure() == colab_python, "an up-to-date environment is left as it is"
 
 
+@pytest.mark.kernels
 def test_colab_like_kernel_unpacks_once_when_run_twice(colab_python, setup, tmp_path):
     check = ("import tempfile\nimport ipykernel\nimport ipywidgets\nimport utils\nfrom utils import view\n"
              "assert (ipykernel.__version__, ipywidgets.__version__) == ('6.17.1', '7.7.1')\n"
@@ -245,6 +245,7 @@ def test_colab_like_kernel_unpacks_once_when_run_twice(colab_python, setup, tmp_
     assert len(unpacked(tmpdir)) == 1
 
 
+@pytest.mark.kernels
 @pytest.mark.parametrize("source", SOURCES, ids=[sync_notebooks.relative(p)[:-6] for p in SOURCES])
 def test_colab_like_standalone_notebook_runs_alone(colab_python, built, source, tmp_path):
     done, tmpdir = nbmake(colab_python, built[source], tmp_path)

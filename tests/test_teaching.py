@@ -3,19 +3,17 @@ misconceptions, glossary; the Chinese one uses the glossary's terms."""
 
 import json
 import re
-import sys
 from pathlib import Path
 
+import classroom
+import editions
 import pytest
+import sync_notebooks
+
+from utils import conv, fc, lenet, pool  # noqa: F401  (imported so every widget class is defined)
+from utils.view import LiveView
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import classroom  # noqa: E402
-import editions  # noqa: E402
-import sync_notebooks  # noqa: E402
-
-from utils import conv, fc, lenet, pool  # noqa: E402,F401  (imported so every widget class is defined)
-from utils.view import LiveView  # noqa: E402
 
 # Each edition: its guide, its notebooks, and how its guide words the lesson paths, the cell a link points at
 # and the classroom commands.

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import torch
+from tqdm.notebook import tqdm_notebook
 
 from utils import train as T
 from utils.data import Data, make_shapes, normalize
@@ -70,6 +71,7 @@ def test_train_rejects_impossible_settings(small, epochs, batch_size):
         T.train(fresh_net(), small, epochs=epochs, batch_size=batch_size, show=False)
 
 
+@pytest.mark.widgets
 def test_shown_training_prints_each_epoch_and_draws_the_curves(small, capsys):
     history = T.train(fresh_net(), small, epochs=2, batch_size=100, show=True)
     lines = capsys.readouterr().out.splitlines()
@@ -77,19 +79,35 @@ def test_shown_training_prints_each_epoch_and_draws_the_curves(small, capsys):
     assert f"test accuracy {history.test_accuracy[-1]:.1%}" in lines[-1]
 
 
+@pytest.mark.widgets
 def test_monitor_redraws_its_image_and_moves_its_bar():
     monitor = T.Monitor(epochs=2, steps_per_epoch=5)
     history = T.History(batch_loss=[2.0, 1.5, 1.0, 0.8, 0.7], train_accuracy=[0.4], test_accuracy=[0.5], seconds=[1])
     monitor.batch(5)
     monitor.epoch(history)
     first = monitor.image.value
-    assert first[:8] == b"\x89PNG\r\n\x1a\n" and monitor.progress.bar.value == 5
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and monitor.bar.n == 5 and monitor.bar.desc == "Training, epoch 1/2"
+    monitor.batch(6)
+    assert monitor.bar.n == 6 and monitor.bar.desc == "Training, epoch 2/2"
     history.batch_loss += [0.5] * 5
     history.train_accuracy.append(0.8)
     history.test_accuracy.append(0.9)
     monitor.epoch(history)
     assert monitor.image.value != first
     monitor.close()  # outside a notebook: nothing to refresh, and no error
+
+
+@pytest.mark.widgets
+def test_in_a_notebook_tqdms_widget_bar_and_the_curves_are_one_output(monkeypatch):
+    # In a kernel tqdm.auto is tqdm.notebook: its bar (ipywidgets 7 or 8) is put above the curves, not shown alone.
+    monkeypatch.setattr(T, "tqdm", tqdm_notebook)
+    monitor = T.Monitor(epochs=1, steps_per_epoch=4)
+    assert monitor.widget.children == (monitor.bar.container, monitor.image)
+    monitor.batch(4)
+    monitor.close()
+    label, bar, counts = monitor.bar.container.children
+    assert bar.value == bar.max == 4 and bar.bar_style == "success" and "4/4" in counts.value
+    assert label.value.replace("\u2007", " ").startswith("Training, epoch 1/1: 100%")  # tqdm pads with U+2007
 
 
 def test_predict_gives_the_nets_logits_in_batches(small):

@@ -26,8 +26,8 @@ import website
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-PROJECT_FILES = ["README.md", "README.zh-CN.md", "TEACHING.md", "TEACHING.zh-CN.md", "pyproject.toml",
-                 "requirements.txt", "environment.yml"]
+PROJECT_FILES = ["README.md", "README.zh-CN.md", "TEACHING.md", "TEACHING.zh-CN.md", "CLAIMS.md", "CLAIMS.zh-CN.md",
+                 "pyproject.toml", "requirements.txt", "environment.yml"]
 PROJECT_FOLDERS = ["utils", "notebooks", "dashboard", "i18n"]  # what the READMEs link to, and what runs
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "data")
 

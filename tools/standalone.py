@@ -5,7 +5,8 @@ package inside it: a zip of utils/, base64-encoded on the cell's last line, with
 a machine where `utils` is not importable (Colab, Kaggle, any Jupyter after a lone upload), the cell
 checks the hash, unpacks the zip to a new temporary folder and puts that folder on sys.path; where
 `utils` is importable (installed, or unpacked by an earlier run in the same kernel) it does nothing.
-So one file runs with nothing but torch, torchvision, matplotlib and ipywidgets present.
+So one file runs with nothing but torch, torchvision, matplotlib, ipywidgets and tqdm present (and
+platformdirs, which every Jupyter installs).
 """
 
 import base64
@@ -32,8 +33,8 @@ WORDS = {
     sync_notebooks.NOTEBOOKS: {
         "intro": (
             "# Standalone copy: the series' helpers (the `utils` package, {count} files) are zipped into this cell's\n"
-            "# last line, so this one file runs on Colab, Kaggle or any Jupyter with torch, torchvision, matplotlib\n"
-            "# and ipywidgets. Only where this series' `utils` is not importable are they checked (SHA-256) and\n"
+            "# last line, so this one file runs on Colab, Kaggle or any Jupyter with torch, torchvision, matplotlib,\n"
+            "# ipywidgets and tqdm. Only where this series' `utils` is not importable are they checked (SHA-256) and\n"
             "# unpacked to a new temporary folder."),
         "where": "where `import utils` would look, without importing it",
         "ours": "this series' `utils`: installed, or unpacked by an earlier run of this cell",
@@ -43,7 +44,7 @@ WORDS = {
     sync_notebooks.CHINESE: {
         "intro": (
             "# 独立副本：本系列的辅助代码（`utils` 包，共 {count} 个文件）压缩后写在本单元格的最后一行，\n"
-            "# 所以只要有 torch、torchvision、matplotlib 和 ipywidgets，这一个文件就能在 Colab、Kaggle\n"
+            "# 所以只要有 torch、torchvision、matplotlib、ipywidgets 和 tqdm，这一个文件就能在 Colab、Kaggle\n"
             "# 或任何 Jupyter 中运行。只有在无法导入本系列的 `utils` 时，才校验（SHA-256）并解压到新的临时文件夹。"),
         "where": "`import utils` 会从哪里导入（并不真的导入）",
         "ours": "本系列的 `utils`：已经安装，或已由本单元格上一次运行解压",

@@ -15,7 +15,6 @@ missing or damaged copy there is reported, not repaired or downloaded.
 import math
 import os
 import ssl
-import sys
 import tempfile
 import urllib.error
 from dataclasses import dataclass
@@ -23,12 +22,12 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.request import Request, urlopen
 
-import ipywidgets as widgets
 import torch
 from IPython import get_ipython
-from IPython.display import display
+from platformdirs import user_cache_path
 from torchvision.datasets import CIFAR10
 from torchvision.datasets.utils import calculate_md5, extract_archive
+from tqdm.auto import tqdm
 
 from .i18n import tr
 from .net import class_name
@@ -82,38 +81,6 @@ def in_notebook():
     """True inside a Jupyter kernel (where widgets show), False in a script or a test."""
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
-
-
-class Progress:
-    """A progress bar counting to `total`: an IntProgress widget in a notebook, a printed line per 10% elsewhere.
-
-    With show=False nothing is displayed or printed: the caller places `progress.widget` itself.
-    """
-
-    def __init__(self, total, description, unit="", show=True):
-        if not isinstance(total, int) or total < 1:
-            raise ValueError(tr("total should be a positive int, got {total!r}", total=total))
-        self.total, self.description, self.unit, self.show = total, description, unit, show
-        self.value, self._shown = 0, -1
-        self.bar = widgets.IntProgress(value=0, min=0, max=total)
-        self.label = widgets.HTML()
-        self.widget = widgets.HBox([widgets.HTML(f"<b>{description}</b>&nbsp;"), self.bar, self.label])
-        self.live = in_notebook()
-        if show and self.live:
-            display(self.widget)
-
-    def update(self, value, note=""):
-        """Move the bar to `value` (of total); redraws only when the shown percentage changes."""
-        self.value = max(0, min(int(value), self.total))
-        percent = 100 * self.value // self.total
-        if percent == self._shown:
-            return
-        self._shown = percent
-        self.bar.value = self.value
-        self.label.value = f"&nbsp;{self.value:,}/{self.total:,} {self.unit} {note}"
-        if self.show and not self.live and (percent % 10 == 0):
-            print(tr("{description}: {percent}% ({value:,}/{total:,} {unit})", description=self.description,
-                     percent=percent, value=self.value, total=self.total, unit=self.unit), flush=True)
 
 
 # ---------------------------------------------------------------- the offline dataset
@@ -201,14 +168,8 @@ def writable(folder):
 
 
 def cache_folder():
-    """The user's cache folder for this series: ~/.cache/cnn-layers ($XDG_CACHE_HOME), or the platform's."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "cnn-layers"
+    """The user's cache folder for this series, as platformdirs finds it: ~/.cache/cnn-layers ($XDG_CACHE_HOME)."""
+    return user_cache_path("cnn-layers", appauthor=False)
 
 
 def folders():
@@ -248,15 +209,14 @@ def _download(url, path, md5, timeout=DOWNLOAD_TIMEOUT):
     part = path.with_name(path.name + ".part")
     try:
         with urlopen(Request(url, headers={"User-Agent": "pytorch/vision"}), timeout=timeout) as response:
-            megabytes = int(response.headers.get("Content-Length") or 0) / 2**20
-            progress = Progress(max(1, round(megabytes)), tr("Downloading CIFAR-10 ({size:.0f} MB)", size=megabytes),
-                                unit="MB")
+            size = int(response.headers.get("Content-Length") or 0) or None
             done = 0
-            with open(part, "wb") as file:
+            with open(part, "wb") as file, tqdm(total=size, desc=tr("Downloading CIFAR-10"), unit="B",
+                                                unit_scale=True, unit_divisor=1024) as progress:
                 while chunk := response.read(2**20):
                     file.write(chunk)
                     done += len(chunk)
-                    progress.update(round(done / 2**20))
+                    progress.update(len(chunk))
         if calculate_md5(part) != md5:
             raise RuntimeError(tr("the download is truncated or corrupted ({size:,} bytes, MD5 mismatch)", size=done))
         os.replace(part, path)

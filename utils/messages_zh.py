@@ -564,10 +564,8 @@ ZH = {
         "Data({name!r}：{train:,} 张训练图像和 {test:,} 张测试图像，形状为 {shape}，共 {classes} 个类别)",
     "expected a uint8 tensor of images (as stored in Data), got {got}":
         "应为存放图像的 uint8 张量（和 Data 中存放的一样），实际是 {got}",
-    "total should be a positive int, got {total!r}": "total 应为正整数，实际是 {total!r}",
-    "{description}: {percent}% ({value:,}/{total:,} {unit})": "{description}：{percent}%（{value:,}/{total:,} {unit}）",
     "count should be a positive int, got {count!r}": "count 应为正整数，实际是 {count!r}",
-    "Downloading CIFAR-10 ({size:.0f} MB)": "正在下载 CIFAR-10（{size:.0f} MB）",
+    "Downloading CIFAR-10": "正在下载 CIFAR-10",
     "the download is truncated or corrupted ({size:,} bytes, MD5 mismatch)":
         "下载的文件不完整或已损坏（{size:,} 字节，MD5 校验不符）",
     "an SSL error ({error}). Your Python could not verify the server's certificate: update your certificates "
@@ -631,9 +629,8 @@ ZH = {
     "{path} is not a readable checkpoint: the file is empty, truncated or of another kind ({kind}). Save it again "
     "with save_checkpoint":
         "{path} 不是可读取的检查点：文件是空的、不完整，或者是别的类型（{kind}）。请用 save_checkpoint 重新保存",
-    "Training": "训练",
+    "Training, epoch {epoch}/{epochs}": "训练第 {epoch}/{epochs} 轮",
     "batches": "个小批量",
-    "(epoch {epoch}/{epochs})": "（第 {epoch}/{epochs} 轮）",
     "epoch": "轮（epoch）",
     "loss (cross-entropy)": "损失（交叉熵）",
     "training loss per batch": "每个小批量的训练损失",

@@ -1,9 +1,10 @@
 """Training `Net` on a dataset held in memory, and measuring it: accuracy, per class, confusion matrix.
 
 No DataLoader: every epoch draws a seeded permutation of the indices and slices batches out of the
-uint8 image tensor, so an epoch costs the network's arithmetic and little else. In a notebook, `train`
-shows a progress bar and loss/accuracy curves redrawn after each epoch (one persistent matplotlib
-figure rendered to PNG into an `ipywidgets.Image`), and prints one line per epoch everywhere.
+uint8 image tensor, so an epoch costs the network's arithmetic and little else. `train` shows tqdm's
+progress bar over the batches and prints one line per epoch; in a notebook the bar is a widget, shown with
+loss/accuracy curves redrawn after each epoch (one persistent matplotlib figure rendered to PNG into an
+`ipywidgets.Image`).
 """
 
 import base64
@@ -18,8 +19,10 @@ import torch
 import torch.nn.functional as F
 from IPython.display import display
 from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+from tqdm.notebook import tqdm_notebook
 
-from .data import Progress, in_notebook, normalize
+from .data import in_notebook, normalize
 from .i18n import tr
 
 
@@ -96,11 +99,11 @@ def train(net, data, epochs=5, batch_size=128, lr=0.006, device="cpu", seed=0, s
         history.batch_loss += losses
         history.train_accuracy.append(train_accuracy)
         history.test_accuracy.append(accuracy(net, data.test_images, data.test_labels))
-        if show:
-            print(tr("epoch {epoch}/{epochs}: loss {loss:.3f}, training accuracy {train:.1%}, test accuracy "
-                     "{test:.1%} ({seconds:.1f} s of training)", epoch=epoch + 1, epochs=epochs,
-                     loss=sum(losses) / len(losses), train=history.train_accuracy[-1],
-                     test=history.test_accuracy[-1], seconds=history.seconds[-1]), flush=True)
+        if show:  # tqdm.write: a text bar is cleared for the line and drawn again under it
+            tqdm.write(tr("epoch {epoch}/{epochs}: loss {loss:.3f}, training accuracy {train:.1%}, test accuracy "
+                          "{test:.1%} ({seconds:.1f} s of training)", epoch=epoch + 1, epochs=epochs,
+                          loss=sum(losses) / len(losses), train=history.train_accuracy[-1],
+                          test=history.test_accuracy[-1], seconds=history.seconds[-1]))
             monitor.epoch(history)
     if monitor:
         monitor.close()
@@ -187,23 +190,32 @@ def load_checkpoint(net, path):
 
 
 class Monitor:
-    """A progress bar over every batch and the loss/accuracy curves, redrawn into one Image after each epoch."""
+    """tqdm's progress bar over every batch, and the loss/accuracy curves redrawn into one Image after each epoch.
+
+    In a notebook tqdm's bar is a widget: it and the curves are one output, whose picture (the last curves) is
+    what a frontend without widgets shows. Elsewhere the bar is tqdm's text bar and the curves are not shown.
+    """
 
     def __init__(self, epochs, steps_per_epoch):
         self.epochs, self.steps = epochs, steps_per_epoch
-        self.progress = Progress(epochs * steps_per_epoch, tr("Training"), unit=tr("batches"), show=False)
+        in_widgets = issubclass(tqdm, tqdm_notebook)  # tqdm.auto's choice: a widget inside a Jupyter kernel
+        self.bar = tqdm(total=epochs * steps_per_epoch, desc=self._title(1), unit=tr("batches"),
+                        **({"display": False} if in_widgets else {}))  # the widget goes in our output, below
         self.figure = Figure(figsize=(9, 3), dpi=80)
         self.loss_axes, self.accuracy_axes = self.figure.subplots(1, 2)
         self.image = widgets.Image(format="png")
-        self.widget = widgets.VBox([self.progress.widget, self.image])
+        self.widget = widgets.VBox([self.bar.container, self.image] if in_widgets else [self.image])
         self.display = None
         if in_notebook():
             self.display = display(self._bundle(), raw=True, display_id=True)
 
+    def _title(self, epoch):
+        return tr("Training, epoch {epoch}/{epochs}", epoch=epoch, epochs=self.epochs)
+
     def batch(self, step):
-        """Move the progress bar to `step` batches done."""
-        self.progress.update(step, tr("(epoch {epoch}/{epochs})", epoch=min(self.epochs, 1 + (step - 1) // self.steps),
-                                      epochs=self.epochs))
+        """Move the progress bar to `step` batches done, its title to the epoch they are in."""
+        self.bar.set_description_str(self._title(min(self.epochs, 1 + (step - 1) // self.steps)), refresh=False)
+        self.bar.update(step - self.bar.n)
 
     def epoch(self, history):
         """Redraw the curves from history."""
@@ -226,7 +238,8 @@ class Monitor:
         self.image.value = buffer.getvalue()
 
     def close(self):
-        """Refresh the displayed output so that frontends without widgets show the final curves."""
+        """Close the bar; refresh the displayed output so that frontends without widgets show the final curves."""
+        self.bar.close()
         if self.display is not None:
             self.display.update(self._bundle(), raw=True)
 
