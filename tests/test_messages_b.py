@@ -119,12 +119,12 @@ def test_fc_widgets_show_chinese_labels_and_class_names(chinese):
 
 @pytest.mark.widgets
 def test_lenet_checkers_and_widget_speak_chinese(chinese, capsys):
-    assert not lenet.check_receptive_field(lambda layer: 5)
+    assert not lenet.check_zero_grad("B")
     assert not lenet.check_conv2_prediction(4 * lenet.conv2_multiply_adds(32))
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("❌ 还不对。receptive_field('pool1') 给出了 5（int 类型）：这不是")
-    assert "提示：一个 K×K" in out[0]
-    assert "5×5 卷积核都会损失 4 行和 4 列" in out[1] and "而不是 4 倍" in out[1]
+    assert out[0] == ("❌ 还不对。B：backward 是往 .grad 上加，而不是替换。对 2w 做一次 backward，w.grad 是 2.0；"
+                      "再做一次，就变成 4.0。所以才需要 zero_grad。")
+    assert "5×5 卷积核都会损失 4 行和 4 列" in out[1] and "64×64 -> conv1 60×60 -> 池化 30×30" in out[1]
     explorer = lenet.example_explorer()
     descriptions = [c.description for c in explorer.controls.values()]
     assert descriptions == ["图像", "层", "通道", "权重"]
