@@ -7,6 +7,7 @@
     python3 run.py test all  every test, as CI runs them: adds the browser suite, the site and PDF build, the
                            student copies, the Colab-like and JupyterHub runs, and the ipywidgets 7.7.1 pass
     python3 run.py class   set up (first time only) and serve the widget dashboard, without code (Voila)
+    python3 run.py class zh  the same dashboard in Chinese
     python3 run.py build   write what a class hands out: dist/student/ (no solutions), dist/teacher/,
                            dist/standalone/ (single-file notebooks), dist/site/ (website, PDF handouts)
 
@@ -19,6 +20,7 @@ Extra arguments go on to the program each command starts: to JupyterLab
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -36,7 +38,7 @@ FIRST_NOTEBOOK = {"en": "notebooks/01_convolution.ipynb", "zh": "notebooks/zh/01
 # JupyterLab's menus in Chinese (the zh-CN language pack), in settings of their own: `lab` stays English.
 ZH_SETTINGS = VENV / "lab-settings-zh"
 ZH_LOCALE = ("@jupyterlab/translation-extension", "plugin.jupyterlab-settings", '{"locale": "zh_CN"}')
-DASHBOARD = "dashboard/dashboard.ipynb"
+DASHBOARD = {"en": "dashboard/dashboard.ipynb", "zh": "dashboard/zh/dashboard.ipynb"}
 
 
 def tool(name):
@@ -94,15 +96,24 @@ def lab(args):
         (ZH_SETTINGS / folder).mkdir(parents=True, exist_ok=True)
         (ZH_SETTINGS / folder / name).write_text(text)
         settings = [f"--LabApp.user_settings_dir={ZH_SETTINGS}"]
-    run(tool("jupyter"), "lab", FIRST_NOTEBOOK[language], *settings, *as_root(), *args)
+    run(tool("jupyter"), "lab", FIRST_NOTEBOOK[language], *lab_font(), *settings, *as_root(), *args)
+
+
+def lab_font():
+    """JupyterLab's options to load utils/fonts/custom.css (the folder served as its /custom/): Chinese in the
+    shipped font, menus and headings included, where the machine has no CJK font."""
+    custom = json.dumps({"static_custom_path": [str(ROOT / "utils" / "fonts")]})
+    return ["--LabApp.custom_css=True", f"--ServerApp.tornado_settings={custom}"]
 
 
 def dashboard(args):
-    """Serve the dashboard with Voila: every widget on one page, no code (extra args go to voila, e.g. --port)."""
+    """Serve the dashboard with Voila: every widget on one page, no code; `class zh` in Chinese (extra args go to
+    voila, e.g. --port)."""
     install("requirements.txt")
     if not tool("voila").exists():
         sys.exit("The dashboard needs Voila, which needs Python 3.10 or newer: run.py with a newer python3.")
-    run(tool("voila"), DASHBOARD, *args)
+    language = "zh" if args[:1] == ["zh"] else "en"
+    run(tool("voila"), DASHBOARD[language], *args[1 if language == "zh" else 0:])
 
 
 def build(steps):

@@ -79,8 +79,10 @@ class JupyterLab:
     its log) goes to a temporary folder removed on exit.
     """
 
-    def __init__(self, root):
+    def __init__(self, root, args=(), settings=None):
+        """`args`: more options for the server (run.lab_font(), say); `settings`: more user settings, by file."""
         self.root = Path(root).resolve()
+        self.args, self.settings = list(args), {**SETTINGS, **(settings or {})}
         self.url = ""
         self.process = None
         self._scratch = None
@@ -88,7 +90,7 @@ class JupyterLab:
     def __enter__(self):
         self._scratch = Path(tempfile.mkdtemp(prefix="browser-lab-"))
         settings = self._scratch / "settings"
-        for name, values in SETTINGS.items():
+        for name, values in self.settings.items():
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
             (settings / name).write_text(json.dumps(values))
         for attempt in range(3):  # a port taken between free_port() and the bind: try another
@@ -107,7 +109,7 @@ class JupyterLab:
                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                     "--LabApp.extension_manager=readonly", "--LabApp.expose_app_in_browser=True",
                     # Opening a notebook makes a checkpoint copy: keep it out of the project (an absolute path).
-                    f"--FileCheckpoints.checkpoint_dir={self._scratch / 'checkpoints'}",
+                    f"--FileCheckpoints.checkpoint_dir={self._scratch / 'checkpoints'}", *self.args,
                 ], cwd=self.root, stdout=log, stderr=subprocess.STDOUT, env=env)
             if self._wait_until_up():
                 return self

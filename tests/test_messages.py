@@ -16,6 +16,7 @@ from utils.view import WEB, SettingError, module_keys
 
 UTILS = Path(__file__).resolve().parent.parent / "utils"
 MODULES = sorted(p for p in UTILS.glob("*.py") if p.name != "messages_zh.py")
+SITE = UTILS.parent / "tools" / "website.py"  # the static site's words (its bar, the widgets' captions) use tr() too
 # raise statements whose text is for a programmer, not a learner: (file, first words of the message)
 CODE_FACING = {
     ("i18n.py", "the language should be one of"),  # choosing the language: said before any language is chosen
@@ -37,7 +38,8 @@ def tr_calls(path):
 
 def keys():
     """Every catalog key the code uses, by module (a browser-side view's module as web/<name>.js)."""
-    used = {path.name: [arg.value for _, arg in tr_calls(path) if isinstance(arg, ast.Constant)] for path in MODULES}
+    used = {path.name: [arg.value for _, arg in tr_calls(path) if isinstance(arg, ast.Constant)]
+            for path in [*MODULES, SITE]}
     return {**used, **{f"web/{name}.js": list(module_keys(name)) for name in JS_MODULES}}
 
 
@@ -65,7 +67,7 @@ def test_every_key_is_a_constant_string(path):
     assert not bad, f"{path.name}: tr() needs a constant English key (fields as {{name}}), lines {bad}"
 
 
-@pytest.mark.parametrize("name", [p.name for p in MODULES] + [f"web/{m}.js" for m in JS_MODULES])
+@pytest.mark.parametrize("name", [p.name for p in [*MODULES, SITE]] + [f"web/{m}.js" for m in JS_MODULES])
 def test_every_key_has_chinese_with_the_same_fields(name):
     used = keys()[name]
     missing = [key for key in used if key not in ZH]

@@ -45,15 +45,22 @@ def test_lab_zh_opens_the_chinese_edition_with_jupyterlabs_menus_in_chinese(star
 def test_lab_without_arguments_opens_the_first_notebook(started):
     run.main(["lab"])
     assert started[0][1:3] == ["lab", run.FIRST_NOTEBOOK["en"]]
-    assert started[0][3:] == run.as_root()
+    assert started[0][3:] == run.lab_font() + run.as_root()
 
 
 def test_class_serves_the_dashboard_and_passes_extra_arguments_on_to_voila(started, monkeypatch):
     monkeypatch.setattr(run, "tool", lambda name: ROOT / "tests" / "test_run.py")  # a file that exists
     run.main(["class", "--port", "8866", "--no-browser"])
     [command] = started
-    assert command[1:] == [run.DASHBOARD, "--port", "8866", "--no-browser"], command
-    assert (ROOT / run.DASHBOARD).exists()
+    assert command[1:] == [run.DASHBOARD["en"], "--port", "8866", "--no-browser"], command
+    assert (ROOT / run.DASHBOARD["en"]).exists()
+
+
+def test_class_zh_serves_the_chinese_dashboard(started, monkeypatch):
+    monkeypatch.setattr(run, "tool", lambda name: ROOT / "tests" / "test_run.py")
+    run.main(["class", "zh", "--port", "8866"])
+    assert started[0][1:] == ["dashboard/zh/dashboard.ipynb", "--port", "8866"], started[0]
+    assert (ROOT / started[0][1]).exists()
 
 
 def test_build_runs_the_steps_asked_for(started):

@@ -34,6 +34,9 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
+from utils import i18n
+from utils.i18n import tr
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "site"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -43,6 +46,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-pdf-header-footer"]
 WORKERS = 2  # notebooks executed at once: the machine has 2 cores
+QUICK_START = ("Quick start", "快速上手")  # words of the READMEs' headings on running the series
 TIMEOUT_S = 600  # per cell
 
 
@@ -165,9 +169,9 @@ def widget_pictures(nb):
             settings = html.escape(str(data.get("text/plain", "")))
             if "image/png" in data:
                 body = f'<img class="widget-picture" src="data:image/png;base64,{data["image/png"].strip()}" alt="">'
-                note = "A picture of the widget. Run the notebook to move its controls."
+                note = tr("A picture of the widget. Run the notebook to move its controls.")
             else:
-                body, note = "", "A live widget: run the notebook to use it."
+                body, note = "", tr("A live widget: run the notebook to use it.")
             output["data"] = {"text/html": f'<figure class="widget">{body}<figcaption><code>{settings}</code>'
                                            f'<br><em>{note}</em></figcaption></figure>'}
             output.get("metadata", {}).pop(WIDGET_VIEW, None)
@@ -175,16 +179,38 @@ def widget_pictures(nb):
 
 
 def navigation(source, pages):
-    """The site's bar: contents, the other edition's page, this notebook's PDF handout, how to run it."""
-    links = [("Contents · 目录", relative_url(source, ROOT / "index.html"))]
+    """The site's bar, in the page's language: its edition's README, the other edition's page, this notebook's
+    PDF handout, how to run it."""
+    readme = sync_notebooks.READMES[sync_notebooks.CHINESE if language_of(source) == "zh" else sync_notebooks.NOTEBOOKS]
+    links = [(tr("Contents"), relative_url(source, ROOT / page_path(readme)))]
     twin = twin_of(source)
     if twin and twin in pages:
-        links.append(("中文" if twin.parent.name == "zh" else "English", relative_url(source, ROOT / page_path(twin))))
+        links.append(("中文" if language_of(twin) == "zh" else "English", relative_url(source, ROOT / page_path(twin))))
     if source.suffix == ".ipynb":
-        links.append(("PDF", relative_url(source, ROOT / pdf_path(source))))
-        run_it = relative_url(source, ROOT / "index.html") + "#quick-start-two-commands"
-        links.append(("Run it yourself · 自己运行", run_it))
+        links.append((tr("PDF handout"), relative_url(source, ROOT / pdf_path(source))))
+        links.append((tr("Run it yourself"), relative_url(source, ROOT / page_path(readme)) + quick_start(readme)))
     return links
+
+
+def quick_start(readme):
+    """The anchor of a README's section on running the series (QUICK_START), or "" (the link opens the README)."""
+    headings = re.findall(r"^##+ (.+)$", readme.read_text(encoding="utf-8"), re.M)
+    found = next((h for h in headings if any(words in h for words in QUICK_START)), None)
+    return "#" + github_slug(found) if found else ""
+
+
+def language_of(source):
+    """The language of a project file's page: "zh" for the Chinese edition and README.zh-CN.md, else "en"."""
+    return "zh" if "zh" in source.relative_to(ROOT).parts or source.name.endswith(".zh-CN.md") else "en"
+
+
+def page_title(nb):
+    """A notebook's first heading, as its page's title (nbconvert would call every page "Notebook")."""
+    for cell in nb.cells:
+        heading = re.search(r"^# (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if heading:
+            return re.sub(r"[*_`]", "", heading.group(1)).strip()
+    return None
 
 
 def twin_of(source):
@@ -205,18 +231,22 @@ def pdf_path(source):
 
 def readme_notebook(readme):
     """The README as a one-cell notebook, so it is rendered like the notebooks."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme.read_text())])
-    nb.metadata["title"] = readme.read_text().splitlines()[0].lstrip("# ")
-    return nb
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(readme.read_text())])
 
 
 def render(source, nb, pages):
-    """The HTML page of one project file (its executed notebook `nb`)."""
-    chinese = "zh" in source.relative_to(ROOT).parts or source.name.endswith(".zh-CN.md")
-    exporter = SiteExporter(source, language_code="zh" if chinese else "en")
-    resources = {"site": {"navigation": navigation(source, pages),
-                          "assets": relative_url(source, ROOT / "site-assets")}}
-    body, _ = exporter.from_notebook_node(widget_pictures(nb), resources=resources)
+    """The HTML page of one project file (its executed notebook `nb`), in the file's language: its title, bar and
+    the widgets' captions (words from utils' catalog)."""
+    language, previous = language_of(source), i18n.language()
+    i18n.set_language(language)
+    try:
+        exporter = SiteExporter(source, language_code=language)
+        resources = {"site": {"navigation": navigation(source, pages),
+                              "assets": relative_url(source, ROOT / "site-assets")}}
+        nb.metadata.setdefault("title", page_title(nb) or source.stem)
+        body, _ = exporter.from_notebook_node(widget_pictures(nb), resources=resources)
+    finally:
+        i18n.set_language(previous)
     return body
 
 
@@ -235,7 +265,8 @@ def write_page(site, source, nb, pages):
     """Write the page of `source` (a project file; `nb` its executed notebook) and the assets it uses into `site`."""
     if not (site / "site-assets").exists():
         shutil.copytree(TEMPLATE / "assets", site / "site-assets")
-        shutil.copy2(ROOT / "utils" / "fonts" / "SeriesSansSC-Regular.otf", site / "site-assets")
+        for name in ("custom.css", "SeriesSansSC-Regular.otf"):  # the series' Chinese font, declared with @font-face
+            shutil.copy2(ROOT / "utils" / "fonts" / name, site / "site-assets")
     target = site / page_path(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(source, nb, pages))

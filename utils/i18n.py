@@ -7,6 +7,7 @@ show empty boxes on a machine without a CJK font, Colab included.
 """
 
 import unicodedata
+import base64
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .messages_zh import ZH
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 FONT = Path(__file__).resolve().parent / "fonts" / "SeriesSansSC-Regular.otf"
 FONT_NAME = "Series Sans SC"
+FONT_CSS = FONT.parent / "custom.css"  # @font-face for the pages the series draws (site, JupyterLab, dashboard)
 _current = ["en"]
 
 
@@ -59,3 +61,14 @@ def use_font():
     if FONT_NAME not in families:
         matplotlib.rcParams["font.family"] = [*families, FONT_NAME]
     return FONT
+
+
+def font_style():
+    """A page's <style> that draws its Chinese with the shipped font, inlined: FONT_CSS with the font as a data URL.
+
+    For a page with no other way to load it: the dashboard, which Voila serves with no custom CSS."""
+    from IPython.display import HTML
+
+    data = base64.b64encode(FONT.read_bytes()).decode()
+    css = FONT_CSS.read_text(encoding="utf-8").replace(f'url("{FONT.name}")', f'url("data:font/otf;base64,{data}")')
+    return HTML(f"<style>{css}</style>")

@@ -645,4 +645,11 @@ ZH = {
     "redraws: %pip install anywidget, then restart the kernel.":
         "这里没有安装 anywidget，所以这个小部件由内核重画，会慢一些。想让它立刻响应，"
         "请运行 %pip install anywidget，然后重启内核。",
+    # the static site and its handouts (tools/website.py): the bar on top, the widgets' captions
+    "Contents": "目录",
+    "PDF handout": "PDF 讲义",
+    "Run it yourself": "自己运行",
+    "A picture of the widget. Run the notebook to move its controls.":
+        "这是小部件的静态图片。运行 notebook 后才能调节它。",
+    "A live widget: run the notebook to use it.": "这是一个交互小部件，运行 notebook 后才能使用。",
 }
