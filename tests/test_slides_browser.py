@@ -2,21 +2,23 @@
 
 The teacher's path: run the notebook up to the widget, click the title, press the deck button in the
 notebook's toolbar, step through the slides with Space until the widget is on screen, and
-move one of its sliders: the picture must change. The notebook is served as tools/sync_notebooks.py
-writes it (tests/test_slides.py checks the committed files are exactly that). A screenshot of the
-widget's slide goes to artifacts/browser/slides-<notebook>.png.
+move one of its sliders: the picture must change. The title slide's Chinese is drawn with the series' own
+font (JupyterLab started with `run.py lab`'s custom CSS), on a machine without a CJK font. The notebook is
+served as tools/sync_notebooks.py writes it (tests/test_slides.py checks the committed files are exactly that).
+A screenshot of the widget's slide goes to artifacts/browser/slides-<notebook>.png.
 """
 
-import sys
 from pathlib import Path
 
 import pytest
+import sync_notebooks
+from browser_support import PAGE_JS, RUN_ALL_S, JupyterLab
+from test_browser import ARTIFACTS
+from test_pages_font import assert_chinese_in_the_shipped_font
+
+import run
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import sync_notebooks  # noqa: E402
-from browser_support import PAGE_JS, RUN_ALL_S, JupyterLab  # noqa: E402
-from test_browser import ARTIFACTS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = ROOT / "notebooks" / "01_convolution.ipynb"
@@ -36,7 +38,7 @@ def served_copy(folder):
 
 def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
     path, widget_cell = served_copy(tmp_path)
-    with JupyterLab(tmp_path) as lab:
+    with JupyterLab(tmp_path, args=run.lab_font()) as lab:  # as `run.py lab` starts it: with the series' font
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -52,14 +54,17 @@ def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
         page.wait_for_function(f"""() => {{ const c = window.__lab.cells();
             return window.__lab.kernelReady() && c.slice(0, {widget_cell + 1}).every(x => x.type !== 'code' || x.count)
-                   && document.querySelector('.jp-Notebook .noUi-handle'); }}""", timeout=RUN_ALL_S * 1000)
+                   && document.querySelector('.jp-Notebook .noUi-handle, .jp-Notebook .cnn-view[data-drawn]'); }}""",
+                               timeout=RUN_ALL_S * 1000)
 
         # Click the title, press the deck button, then Space until the widget is on the slide.
         page.locator(".jp-MarkdownCell", has=page.locator("h1")).first.click()
         page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="deck"] button').click()
         page.wait_for_selector(ON_SCREEN, timeout=10_000)
         assert page.locator(ON_SCREEN).first.locator("h1").count() == 1, "the deck must open on the title slide"
-        handle = page.locator(f"{ON_SCREEN} .jupyter-widgets .noUi-handle").first
+        drawn = assert_chinese_in_the_shipped_font(page, "the title slide", at_least=1)
+        assert any("卷积层" in text for text, *_ in drawn), f"the title's Chinese name is not on the slide: {drawn}"
+        handle = page.locator(f"{ON_SCREEN} .jupyter-widgets :is(.noUi-handle, input.cnn-slider)").first
         for _ in range(MAX_STEPS):
             if handle.count() and handle.is_visible():
                 break
@@ -70,14 +75,16 @@ def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
         page.screenshot(path=ARTIFACTS / f"slides-{NOTEBOOK.stem}.png")
 
         # Move the slider with the keyboard: its value and the picture change, the slide stays.
-        picture = page.locator(f"{ON_SCREEN} .jupyter-widgets img").first
+        picture = page.locator(f"{ON_SCREEN} .jupyter-widgets :is(img, .cnn-view)").first  # a browser-side view: drawn
         shown = """() => window.jupyterapp.shell.currentWidget.content.widgets
             .map((cell, i) => cell.hasClass('jp-deck-mod-onscreen') ? i : -1).filter(i => i >= 0)"""
-        before, value, slide = picture.get_attribute("src"), handle.get_attribute("aria-valuenow"), page.evaluate(shown)
+        before = picture.evaluate("e => e.src || e.dataset.drawn")
+        value, slide = handle.get_attribute("aria-valuenow"), page.evaluate(shown)
         assert widget_cell in slide, f"the slide shows cells {slide}, not the widget's cell {widget_cell}"
         handle.focus()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("([img, src]) => img.src !== src", arg=[picture.element_handle(), before],
+        page.wait_for_function("([e, old]) => (e.src || e.dataset.drawn) !== old",
+                               arg=[picture.element_handle(), before],
                                timeout=30_000)
         assert handle.get_attribute("aria-valuenow") != value
         assert page.evaluate(shown) == slide, "moving the slider must not move the slideshow"

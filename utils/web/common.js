@@ -281,9 +281,9 @@ export function copy(pic) {
 // below), what pointing at a picture explains, and the text. Redrawn in the next animation frame after a change.
 
 const STYLE = `
-.cnn-live {font-size: var(--cnn-text, 15px); line-height: 1.4; font-family: system-ui, -apple-system, "Segoe UI",
-  Roboto, "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
-  "Series Sans SC", sans-serif; color: #111;}
+.cnn-live {font-size: var(--cnn-text, 15px); line-height: 1.4; font-family: var(--jp-ui-font-family, system-ui,
+  -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+  "Microsoft YaHei", "PingFang SC", "Series Sans SC", sans-serif); color: #111;}
 .cnn-live .cnn-controls {display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin-bottom: 6px;}
 .cnn-live label.cnn-control {display: inline-flex; align-items: center; gap: 6px; white-space: nowrap;}
 .cnn-live input[type=range] {width: calc(10 * var(--cnn-text, 15px));}
