@@ -64,7 +64,8 @@ def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
         assert page.locator(ON_SCREEN).first.locator("h1").count() == 1, "the deck must open on the title slide"
         drawn = assert_chinese_in_the_shipped_font(page, "the title slide", at_least=1)
         assert any("卷积层" in text for text, *_ in drawn), f"the title's Chinese name is not on the slide: {drawn}"
-        handle = page.locator(f"{ON_SCREEN} .jupyter-widgets :is(.noUi-handle, input.cnn-slider)").first
+        # ipywidgets' slider handle, or a browser-side view's range input (an anywidget output is no .jupyter-widgets)
+        handle = page.locator(f"{ON_SCREEN} :is(.jupyter-widgets .noUi-handle, input.cnn-slider)").first
         for _ in range(MAX_STEPS):
             if handle.count() and handle.is_visible():
                 break
@@ -75,18 +76,20 @@ def test_a_widget_works_inside_the_live_slideshow(browser, tmp_path):
         page.screenshot(path=ARTIFACTS / f"slides-{NOTEBOOK.stem}.png")
 
         # Move the slider with the keyboard: its value and the picture change, the slide stays.
-        picture = page.locator(f"{ON_SCREEN} .jupyter-widgets :is(img, .cnn-view)").first  # a browser-side view: drawn
+        picture = page.locator(f"{ON_SCREEN} :is(.jupyter-widgets img, .cnn-view)").first  # a browser-side view: drawn
+        slider_value = "e => e.getAttribute('aria-valuenow') ?? e.value"
         shown = """() => window.jupyterapp.shell.currentWidget.content.widgets
             .map((cell, i) => cell.hasClass('jp-deck-mod-onscreen') ? i : -1).filter(i => i >= 0)"""
+        picture = picture.element_handle()  # the same element, wherever the slideshow goes
         before = picture.evaluate("e => e.src || e.dataset.drawn")
-        value, slide = handle.get_attribute("aria-valuenow"), page.evaluate(shown)
+        value, slide = handle.evaluate(slider_value), page.evaluate(shown)
         assert widget_cell in slide, f"the slide shows cells {slide}, not the widget's cell {widget_cell}"
         handle.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function("([e, old]) => (e.src || e.dataset.drawn) !== old",
-                               arg=[picture.element_handle(), before],
+                               arg=[picture, before],
                                timeout=30_000)
-        assert handle.get_attribute("aria-valuenow") != value
+        assert handle.evaluate(slider_value) != value
         assert page.evaluate(shown) == slide, "moving the slider must not move the slideshow"
         assert page.locator(ON_SCREEN).locator("text=Error displaying widget").count() == 0
         assert not errors, errors

@@ -315,6 +315,8 @@ function addStyle() {
 function element(tag, className, parent) {
   const e = document.createElement(tag);
   if (className) e.className = className;
+  // A focused control keeps its keys: JupyterLab's shortcuts (the slideshow's arrows, Space) skip such an element.
+  if (["input", "select", "button"].includes(tag)) e.dataset.lmSuppressShortcuts = "true";
   if (parent) parent.appendChild(e);
   return e;
 }
