@@ -6,8 +6,8 @@ draws Chinese ships with the package (utils/fonts/, a subset of Noto Sans CJK SC
 show empty boxes on a machine without a CJK font, Colab included.
 """
 
-import unicodedata
 import base64
+import unicodedata
 from functools import cache
 from pathlib import Path
 
