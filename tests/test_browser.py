@@ -10,7 +10,7 @@ that changes nothing visible, or shows an unexpected error, fails; so does a wid
 controls redraws a picture. A screenshot of each notebook's main widget (the first one with
 pictures and controls) goes to artifacts/browser/<notebook>.png.
 
-    .venv/bin/pytest -p no:nbmake -o addopts= -m browser tests/test_browser.py -v
+    .venv/bin/pytest -m browser tests/test_browser.py -v
 
 Without playwright or Chromium the tests skip, except under CI (CI=true), where they fail.
 CHROMIUM=/path/to/chromium picks another browser binary.

@@ -7,7 +7,7 @@ the page's font: tests/test_pages_font.py checks that the shipped font draws it)
 their captions into their PNGs with the shipped font, and tests/test_fonts.py checks that it has every glyph the
 series draws.
 
-    .venv/bin/pytest -p no:nbmake -o addopts= -m browser tests/test_browser_zh.py -v
+    .venv/bin/pytest -m browser tests/test_browser_zh.py -v
 """
 
 import io
