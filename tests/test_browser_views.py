@@ -10,25 +10,25 @@ shows with the Python view updated to the same setting, which computes with PyTo
   and its winner, against PyTorch's output at that pixel.
 Then one smoke test per view in JupyterLab: the real anywidget, a slider moved, the kernel told.
 
-    .venv/bin/pytest -p no:nbmake -o addopts= -m browser tests/test_browser_views.py -v
+    .venv/bin/pytest -m browser tests/test_browser_views.py -v
 """
 
 import base64
+import json
 import re
-import sys
 from pathlib import Path
 
+import live_widgets
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import live_widgets  # noqa: E402
+from utils import conv, draw, fc, i18n, pool
+from utils.view import control_values
 
-from utils import conv, draw, fc, i18n, pool  # noqa: E402
-from utils.view import control_values  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 pytestmark = pytest.mark.browser
 SETTINGS = 200  # random settings per view (and per language: a share of them in Chinese)
@@ -86,6 +86,12 @@ window.__views = {
     const div = document.createElement('div');
     div.innerHTML = html;
     return div.textContent;
+  },
+  point(panel, y, x) {  // pointing at pixel (y, x) of a picture: each paragraph and cell shown, and which is bold
+    const canvas = this.root().querySelectorAll('.cnn-panel > canvas')[panel], box = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new PointerEvent('pointermove', {clientX: box.left + x + 0.5, clientY: box.top + y + 0.5}));
+    return [...this.root().querySelectorAll('.cnn-point p, .cnn-point td')].map(e =>
+      [e.textContent, e.classList.contains('cnn-chosen')]);
   },
 };
 """
@@ -176,11 +182,19 @@ def expected_heading(view):
 
 
 def random_settings(view, rng):
-    """A random setting of every control, as a learner could pick it."""
+    """A random setting of one to three controls (sometimes all), as a learner changes them; a number box gets any
+    number with two decimals."""
+    names = list(view.controls)
+    chosen = names if rng.random() < 0.2 else list(rng.choice(names, size=min(len(names), rng.integers(1, 4)),
+                                                                replace=False))
     out = {}
-    for name, control in view.controls.items():
-        values = control_values(control, most=1000)
-        out[name] = values[rng.integers(len(values))]
+    for name in chosen:
+        control = view.controls[name]
+        if hasattr(control, "step") and not hasattr(control, "options") and isinstance(control.value, float):
+            out[name] = round(float(rng.uniform(control.min, control.max)), 2)
+        else:
+            values = control_values(control, most=1000)
+            out[name] = values[rng.integers(len(values))]
     return out
 
 
@@ -195,15 +209,74 @@ def drive(page, view, rng, count):
         settings = {k: v for k, v in random_settings(view, rng).items() if k not in following}
         stages = [settings]
         view.update(**settings)
-        if following and not view.message:
+        if following and not view.message and (not settings or rng.random() < 0.5):
             stages.append({name: int(rng.integers(view.controls[name].max + 1)) for name in following})
             view.update(**stages[-1])
-        for stage in stages:
+        shown = page.evaluate("() => window.__views.read()")
+        for stage in (s for s in stages if s):  # a stage that changes nothing would never redraw
             shown = page.evaluate("s => window.__views.set(s)", stage)
-        problems += compare(page, view, shown, f"setting {step} {view.settings()}")
+        where = f"setting {step} {view.settings()}"
+        problems += compare(page, view, shown, where)
+        if not view.message and isinstance(view, (conv.KernelPlayground, pool.PoolingExplorer)):
+            problems += pointing(page, view, rng, where)
         if len(problems) > 10:
             break
     return problems
+
+
+def pointing(page, view, rng, where, count=3):
+    """Point at `count` random output pixels: what the page explains must be PyTorch's arithmetic of that pixel."""
+    problems = []
+    panel = 2 if isinstance(view, conv.KernelPlayground) else 1
+    for _ in range(count):
+        expected, (y, x) = explained(view, rng)
+        shown = [tuple(cell) for cell in page.evaluate("([p, y, x]) => window.__views.point(p, y, x)", [panel, y, x])]
+        if shown != expected:
+            problems.append(f"{where}: pointing at ({y}, {x}) shows\n  {shown}\n  PyTorch: {expected}")
+    return problems
+
+
+def explained(view, rng):
+    """What pointing at a random output pixel should show, computed with PyTorch: ([(text, bold)], (y, x) in the
+    picture)."""
+    tr = i18n.tr
+    if isinstance(view, conv.KernelPlayground):
+        image = view.images[view.settings()["image"]]
+        w = torch.tensor([view.controls[n].value for n in conv.WEIGHTS], dtype=torch.float32).view(3, 3)
+        padded = F.pad(image, (1, 1, 1, 1))
+        row, col = (int(rng.integers(n)) for n in image.shape)
+        factor = view.panels[2].rgb.shape[0] // image.shape[0]
+        cells = [(tr("{weight:.3g} × {pixel:.3g} = {product:.3g}", weight=w[i, j].item(),
+                     pixel=padded[row + i, col + j].item(), product=(w[i, j] * padded[row + i, col + j]).item()), False)
+                 for i in range(3) for j in range(3)]
+        head = tr("Feature map pixel ({row}, {col}): weight × pixel under each of the 9 taps (0 outside the image: "
+                  "padding 1), then their sum.", row=row, col=col)
+        total = tr("sum of the 9 products = {value:.4g}", value=view.feature_map[row, col].item())
+        return [(head, False), *cells, (total, False)], (row * factor + factor // 2, col * factor + factor // 2)
+    settings, (h, w) = view.settings(), view.map.shape
+    k, s, p, mode = settings["window"], settings["stride"], settings["padding"], settings["mode"]
+    x = view.map[None, None]
+    out, index = F.max_pool2d(x, k, s, p, return_indices=True) if mode == "max" else (F.avg_pool2d(x, k, s, p), None)
+    oh, ow = out.shape[-2:]
+    i, j = int(rng.integers(oh)), int(rng.integers(ow))
+    factor = view.panels[1].rgb.shape[0] // oh
+    top, left, cells = i * s - p, j * s - p, []
+    for y in range(top, top + k):
+        for x_ in range(left, left + k):
+            inside = 0 <= y < h and 0 <= x_ < w
+            text = f"{view.map[y, x_].item():.4g}" if inside else "−inf" if mode == "max" else "0"
+            cells.append((text, bool(index is not None and inside and index[0, 0, i, j].item() == y * w + x_)))
+    head = tr("Output ({i}, {j}) reads the {k}x{k} window at rows {top}..{bottom}, columns {left}..{right} (outside "
+              "the map: padding).", i=i, j=j, k=k, top=top, bottom=top + k - 1, left=left, right=left + k - 1)
+    value = out[0, 0, i, j].item()
+    if mode == "max":
+        at = index[0, 0, i, j].item()
+        result = tr("The winner, in bold at ({row}, {col}), is the output: {value:.4g}.", row=at // w, col=at % w,
+                    value=value)
+    else:
+        result = tr("The output is the mean of the {count} values, padding counted as 0: {value:.4g}.", count=k * k,
+                    value=value)
+    return [(head, False), *cells, (result, False)], (i * factor + factor // 2, j * factor + factor // 2)
 
 
 @pytest.mark.parametrize("name", VIEWS)
@@ -222,3 +295,108 @@ def test_every_setting_shows_what_pytorch_computes(name, context, tmp_path):
         finally:
             i18n.set_language("en")
     assert not problems, "\n".join(problems[:12])
+
+
+# ---- The website: a page built as tools/website.py builds it, read from disk with the network off
+
+SITE_CELLS = ["from utils import conv, fc, i18n, pool", "conv.ShapeCalculator()", "conv.KernelPlayground()",
+              "pool.PoolingExplorer()", "pool.ShiftExplorer()", "fc.FlattenCalculator()", "fc.TemperatureExplorer()"]
+PAGE_BUDGET = 1_500_000  # bytes a page with live widgets may load in all (issue 19)
+
+
+def scratch_page(folder, language):
+    """A page of the site, made by tools/website.py from a small notebook showing the six views, executed here."""
+    import nbformat
+    import website
+    from nbclient import NotebookClient
+
+    cells = [*SITE_CELLS[:1], f"i18n.set_language({language!r})", *SITE_CELLS[1:]]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    source = ROOT / "notebooks" / ("zh" if language == "zh" else "") / "01_convolution.ipynb"
+    return website.write_page(Path(folder), source, nb, website.sources())
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_site_page_runs_the_views_from_disk_with_the_network_off(browser, tmp_path, language):
+    page_file = scratch_page(tmp_path, language)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_offline(True)
+    loaded, outside, errors = [], [], []
+    page = context.new_page()
+    page.on("request", lambda r: (loaded if r.url.startswith("file:") else [] if r.url.startswith(("blob:", "data:"))
+                                  else outside).append(r.url))  # blob: the shim's module, made in the page
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.cnn-live-widget.cnn-live-ready .cnn-view[data-drawn]')"
+                           ".length === 6")
+    page.evaluate(PAGE_JS)
+    assert not outside and not errors, (outside, errors)
+    size = sum(Path(url.removeprefix("file://")).stat().st_size for url in {u.split("#")[0] for u in loaded})
+    assert size <= PAGE_BUDGET, f"the page and what it loads: {size:,} bytes"
+    stills = page.locator(".cnn-live-widget > .cnn-still")
+    assert stills.count() == 6 and not any(stills.nth(i).is_visible() for i in range(6)), "live views replace stills"
+    # A reader drags a slider of each view: it redraws, with no kernel.
+    for i in range(6):
+        root = page.locator(".cnn-view").nth(i)
+        before = int(root.get_attribute("data-drawn"))
+        slider = root.locator("input[type=range], select").first
+        slider.focus()
+        page.keyboard.press("ArrowRight" if slider.evaluate("e => e.tagName") == "INPUT" else "ArrowDown")
+        page.wait_for_function("([e, n]) => +e.dataset.drawn > n", arg=[root.element_handle(), before])
+        assert not root.locator(".cnn-message").first.text_content(), f"view {i}"
+    words = page.locator(".cnn-view").nth(0).text_content()
+    assert (re.search("[\u4e00-\u9fff]", words) is not None) == (language == "zh"), words[:200]
+    page.emulate_media(media="print")  # the handouts: still pictures, no live view
+    assert all(stills.nth(i).is_visible() for i in range(6))
+    assert not page.locator(".cnn-live").first.is_visible()
+    context.close()
+
+
+# ---- JupyterLab: the real anywidget, one notebook showing every browser-side view
+
+def test_each_view_runs_in_jupyterlab_and_tells_the_kernel(browser, tmp_path):
+    import nbformat
+    from browser_support import JupyterLab, Notebook
+
+    cells = [SITE_CELLS[0], *[f"view_{i} = {c}\nview_{i}" for i, c in enumerate(SITE_CELLS[1:])],
+             "import json\nprint(json.dumps([v.settings() for v in (view_0, view_1, view_2, view_3, view_4, view_5)]))"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "views.ipynb"
+    nbformat.write(nb, path)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        with JupyterLab(tmp_path) as lab:
+            notebook = Notebook(context.new_page(), lab, path).open()
+            notebook.run_all()
+            page = notebook.page
+            page.wait_for_function("() => document.querySelectorAll('.cnn-view[data-drawn]').length === 6",
+                                   timeout=60_000)
+            assert not notebook.problems(), notebook.problems()
+            moved = []
+            for i in range(6):  # each view's first slider one step up, as a learner presses an arrow key
+                root = page.locator(".cnn-view").nth(i)
+                root.scroll_into_view_if_needed()
+                before = int(root.get_attribute("data-drawn"))
+                control = root.locator("input[type=range], select").first  # the playground has menus, no slider
+                control.press("ArrowRight" if control.evaluate("e => e.tagName") == "INPUT" else "ArrowDown")
+                try:
+                    page.wait_for_function("([e, n]) => +e.dataset.drawn > n", arg=[root.element_handle(), before],
+                                           timeout=15_000)
+                except Exception:
+                    page.screenshot(path=str(tmp_path / "lab.png"))
+                    raise AssertionError(f"view {i} did not redraw; {tmp_path / 'lab.png'}") from None
+                moved.append(root.evaluate("e => e.cnn.settings()"))
+            page.wait_for_timeout(1000)  # the last settings reach the kernel
+            page.evaluate("() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+                          " nb.activeCellIndex = nb.widgets.length - 1; }")
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
+            page.wait_for_function(f"() => window.__lab.cells()[{len(cells) - 1}].outputs.length"
+                                   f" && window.__lab.kernelReady()", timeout=60_000)
+            kernel = json.loads(notebook.cells()[-1]["outputs"][0]["text"])
+            assert kernel == moved, f"the pages show {moved}, the kernel has {kernel}"  # 1 == 1.0: numbers by value
+            assert not notebook.problems(), notebook.problems()
+    finally:
+        context.close()

@@ -289,3 +289,138 @@ def test_under_the_presenter_scale_every_widgets_main_picture_is_at_least_400_px
             assert longest >= 400, f"{type(view).__name__}: its largest picture is {longest} px"
     finally:
         draw.presenter(False)
+
+
+# ---- Browser-side views: the ES module, what it is given, and the kernel kept in step with it
+
+from utils import view as view_module  # noqa: E402
+
+BROWSER_SIDE = ("KernelPlayground", "ShapeCalculator", "PoolingExplorer", "ShiftExplorer", "FlattenCalculator",
+                "TemperatureExplorer")
+
+
+@pytest.fixture
+def web(tmp_path, monkeypatch):
+    """utils/web in a temporary folder (module_source and module_keys read it afresh)."""
+    monkeypatch.setattr(view_module, "WEB", tmp_path)
+    view_module.module_source.cache_clear()
+    view_module.module_keys.cache_clear()
+    yield tmp_path
+    view_module.module_source.cache_clear()
+    view_module.module_keys.cache_clear()
+
+
+def test_a_module_is_joined_to_the_shared_helper_and_its_keys_are_read_from_it(web):
+    (web / "common.js").write_text('export function help() { return tr("not a key"); }\n')
+    (web / "toy.js").write_text('import {help, mount} from "./common.js";\nconst a = tr("one {n}", {n});\n'
+                                'const b = tr("two " +\n  "lines \\"quoted\\"");\nconst c = tr("one {n}", {n: 2});\n'
+                                'const d = tr(name);\nexport default {};\n')
+    source = view_module.module_source("toy")
+    assert source.startswith("export function help()") and "./common.js" not in source
+    assert source.count("export default") == 1
+    assert view_module.module_keys("toy") == ("not a key", "one {n}", 'two lines "quoted"')
+    (web / "bad.js").write_text("export default {};\n")
+    with pytest.raises(ValueError, match="should import from ./common.js"):
+        view_module.module_source("bad")
+
+
+def test_control_specs_say_what_the_module_draws():
+    spec = view_module.control_spec
+    assert spec("n", widgets.IntSlider(value=3, min=1, max=9, description="n")) == \
+        {"name": "n", "label": "n", "kind": "slider", "min": 1, "max": 9, "step": 1}
+    assert spec("m", widgets.ToggleButtons(options=[("max", "max"), ("avg", "avg")]))["kind"] == "toggle"
+    assert spec("d", widgets.Dropdown(options=[("one", 1), ("two", 2)]))["options"] == [("one", 1), ("two", 2)]
+    assert spec("t", widgets.SelectionSlider(options=(0.5, 1.0), value=1.0)) == \
+        {"name": "t", "label": "", "kind": "options-slider", "options": [("0.5", 0.5), ("1.0", 1.0)]}
+    assert spec("w", widgets.BoundedFloatText(min=-1, max=1, step=0.5))["kind"] == "number"
+
+
+def test_numbers_and_colour_tables_go_as_bytes():
+    values = torch.tensor([[1.5, -2.0], [0.1, 3.0]])
+    assert np.array_equal(np.frombuffer(view_module.float32_bytes(values), "<f4").reshape(2, 2), values.numpy())
+    tables = view_module.colour_tables()
+    assert {len(t) for t in tables.values()} == {768}
+    assert tables["activation"][:3] == draw.colorize(np.zeros((1, 1)), "activation", 0, 1)[0, 0].tobytes()
+
+
+@pytest.mark.skipif(view_module.anywidget is None, reason="anywidget is not installed")
+def test_every_browser_side_view_is_a_live_widget_kept_in_step_with_the_kernel(views):
+    live = [v for v in views if v.live is not None]
+    assert sorted(type(v).__name__ for v in live) == sorted(BROWSER_SIDE)
+    for view in live:
+        assert view.widget is view.live and view.live.settings == view.settings()
+        assert set(view.live.data["strings"]) == set(view_module.module_keys(view.module))
+        bundle, metadata = view._repr_mimebundle_()
+        assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.live.model_id
+        assert "image/png" in bundle, "the still picture stays for pages and PDFs"
+        assert metadata == {}, "outside Colab no widget manager is named"
+
+
+@pytest.mark.skipif(view_module.anywidget is None, reason="anywidget is not installed")
+def test_on_colab_the_bundle_names_colabs_widget_manager_as_anywidget_does(monkeypatch):
+    import sys
+    import types
+
+    from utils import pool
+    url = "https://example.invalid/manager.min.js"
+    colab = types.SimpleNamespace(enable_custom_widget_manager=lambda: None,
+                                  _widgets=types.SimpleNamespace(_installed_url=url))
+    monkeypatch.setitem(sys.modules, "google.colab.output", colab)
+    _, metadata = pool.ShiftExplorer()._repr_mimebundle_()
+    assert metadata == {"application/vnd.jupyter.widget-view+json": {"colab": {"custom_widget_manager": {"url": url}}}}
+
+
+@pytest.mark.skipif(view_module.anywidget is None, reason="anywidget is not installed")
+def test_code_moves_the_browser_and_the_browser_moves_the_kernel():
+    from utils import conv
+    view = conv.ShapeCalculator()
+    view.update(n=20, k=3)
+    assert view.live.settings["n"] == 20 and view.live.settings["k"] == 3
+    view.live.settings = {**view.live.settings, "n": 9, "row": 5}  # as the frontend sends a learner's drag
+    assert view.settings()["n"] == 9 and view.settings()["row"] == 5 and "= <b>7</b>" in view.text
+    view.live.settings = {**view.live.settings, "k": 99, "stride": float("nan")}  # no control takes these: kept
+    assert view.settings()["k"] == 3 and view.settings()["stride"] == 1
+    view.live.settings = {**view.live.settings, "n": 2}  # impossible: the kernel says so, as the module does
+    assert view.message.startswith("Impossible")
+
+
+@pytest.mark.skipif(view_module.anywidget is None, reason="anywidget is not installed")
+def test_a_file_sent_from_the_browser_is_used_or_refused_with_a_note():
+    from utils import conv
+    view = conv.KernelPlayground()
+    png = draw.to_png(np.full((40, 30, 3), 200, np.uint8))
+    view.browser_message({"upload": "grey.png"}, [memoryview(png)])
+    assert view.settings()["image"] == "upload" and view.live.settings["image"] == "upload"
+    assert view.live.data["shapes"]["upload"] == list(view.images["upload"].shape) and view.live.note == ""
+    view.browser_message({"upload": "notes.txt"}, [b"not an image"])
+    assert "notes.txt" in view.live.note and view.settings()["image"] == "upload"
+
+
+def test_pytorch_refusal_is_pytorchs_own_words():
+    from utils import conv
+    template = conv.pytorch_refusal()
+    with pytest.raises(RuntimeError) as error:
+        torch.nn.Conv2d(1, 1, 4, dilation=2)(torch.empty(0, 1, 5, 5))
+    assert str(error.value).splitlines()[0] == template.format(padded=5, span=7)
+
+
+def test_without_anywidget_a_browser_side_view_is_drawn_by_the_kernel_and_says_so(monkeypatch):
+    from utils import pool
+    monkeypatch.setattr(view_module, "anywidget", None)
+    view = pool.ShiftExplorer()
+    assert view.live is None and isinstance(view.widget, widgets.VBox)
+    notes = [c.value for c in view.widget.children if isinstance(c, widgets.HTML)]
+    assert any("pip install anywidget" in note for note in notes)
+    assert view.update(shift=2) == "" and view._images[0].value  # PNGs, as every kernel-side view
+
+
+def test_browser_side_can_be_switched_off_to_compare_and_no_notice_is_shown_then():
+    from utils import pool
+    try:
+        assert not view_module.browser_side(False)
+        view = pool.ShiftExplorer()
+    finally:
+        view_module.browser_side(True)
+    assert view.live is None and isinstance(view.widget, widgets.VBox)
+    assert not any("anywidget" in c.value for c in view.widget.children if isinstance(c, widgets.HTML))
+    assert view_module.browser_side() == (view_module.anywidget is not None)

@@ -171,3 +171,20 @@ def write_assets(folder):
         (out / f"{name}.js").write_text(module_script(name), encoding="utf-8")
         written.append(out / f"{name}.js")
     return written
+
+
+def with_live_widgets(nb, still_pictures, assets):
+    """The executed notebook `nb` for a page: every browser-side view live on its saved state, its still picture kept
+    for print; every other widget as `still_pictures(nb)` draws it (tools/website.py's widget_pictures). The scripts
+    the live views need come with the first of them, loaded from the site's assets folder `assets`."""
+    states, live = widget_states(nb), []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            model = output.get("data", {}).get("application/vnd.jupyter.widget-view+json", {}).get("model_id")
+            if model in states:
+                live.append((output, states[model]))
+    nb = still_pictures(nb)
+    for i, (output, saved) in enumerate(live):
+        scripts = page_scripts({s["state"]["view"] for _, s in live}, assets) if i == 0 else ""
+        output["data"]["text/html"] = live_figure(saved, output["data"]["text/html"]) + scripts
+    return nb

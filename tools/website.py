@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+import live_widgets
 import nbformat
 import sync_notebooks
 from latex2mathml.converter import convert as latex_to_mathml
@@ -244,7 +245,8 @@ def render(source, nb, pages):
         resources = {"site": {"navigation": navigation(source, pages),
                               "assets": relative_url(source, ROOT / "site-assets")}}
         nb.metadata.setdefault("title", page_title(nb) or source.stem)
-        body, _ = exporter.from_notebook_node(widget_pictures(nb), resources=resources)
+        page = live_widgets.with_live_widgets(nb, widget_pictures, resources["site"]["assets"])  # arithmetic views: live
+    body, _ = exporter.from_notebook_node(page, resources=resources)
     finally:
         i18n.set_language(previous)
     return body
@@ -265,6 +267,7 @@ def write_page(site, source, nb, pages):
     """Write the page of `source` (a project file; `nb` its executed notebook) and the assets it uses into `site`."""
     if not (site / "site-assets").exists():
         shutil.copytree(TEMPLATE / "assets", site / "site-assets")
+        live_widgets.write_assets(site / "site-assets")  # the browser-side views' modules and their shim
         for name in ("custom.css", "SeriesSansSC-Regular.otf"):  # the series' Chinese font, declared with @font-face
             shutil.copy2(ROOT / "utils" / "fonts" / name, site / "site-assets")
     target = site / page_path(source)

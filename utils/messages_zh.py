@@ -645,6 +645,18 @@ ZH = {
     "redraws: %pip install anywidget, then restart the kernel.":
         "这里没有安装 anywidget，所以这个小部件由内核重画，会慢一些。想让它立刻响应，"
         "请运行 %pip install anywidget，然后重启内核。",
+    "{weight:.3g} × {pixel:.3g} = {product:.3g}": "{weight:.3g} × {pixel:.3g} = {product:.3g}",
+    "Feature map pixel ({row}, {col}): weight × pixel under each of the 9 taps (0 outside the image: padding 1), "
+    "then their sum.":
+        "特征图像素 ({row}, {col})：卷积核 9 个位置上的权重 × 像素（图像之外是 0，即填充 1），再把它们加起来。",
+    "sum of the 9 products = {value:.4g}": "9 个乘积之和 = {value:.4g}",
+    "Output ({i}, {j}) reads the {k}x{k} window at rows {top}..{bottom}, columns {left}..{right} (outside the map: "
+    "padding).":
+        "输出 ({i}, {j}) 读取第 {top}..{bottom} 行、第 {left}..{right} 列的 {k}×{k} 窗口（特征图之外是填充）。",
+    "The winner, in bold at ({row}, {col}), is the output: {value:.4g}.":
+        "胜出者（粗体，位于 ({row}, {col})）就是输出：{value:.4g}。",
+    "The output is the mean of the {count} values, padding counted as 0: {value:.4g}.":
+        "输出是这 {count} 个值的平均值，填充按 0 计：{value:.4g}。",
     # the static site and its handouts (tools/website.py): the bar on top, the widgets' captions
     "Contents": "目录",
     "PDF handout": "PDF 讲义",

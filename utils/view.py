@@ -21,7 +21,7 @@ import numbers
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -226,7 +226,7 @@ class LiveView:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The live widget where a frontend can draw it; a PNG of the first state everywhere else.
-        return {
+        bundle = {
             "application/vnd.jupyter.widget-view+json": {
                 "version_major": 2,
                 "version_minor": 0,
@@ -235,6 +235,10 @@ class LiveView:
             "image/png": base64.b64encode(draw.to_png(self.snapshot())).decode("ascii"),
             "text/plain": self.summary(),
         }
+        if self.live is None:
+            return bundle
+        _, metadata = self.live._repr_mimebundle_()  # on Colab: which widget manager loads anywidget's frontend
+        return bundle, metadata
 
 
 # ----------------------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ TR_CALL = re.compile(r'\btr\(\s*((?:"(?:[^"\\\n]|\\.)*"\s*\+?\s*)+)')
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 
-@lru_cache(maxsize=None)
+@cache
 def module_source(name):
     """utils/web/<name>.js with the shared helper (common.js) in front of it, as one ES module (anywidget loads one)."""
     own = (WEB / f"{name}.js").read_text(encoding="utf-8")
@@ -270,7 +274,7 @@ def module_source(name):
     return (WEB / "common.js").read_text(encoding="utf-8") + "\n" + IMPORT_COMMON.sub("", own)
 
 
-@lru_cache(maxsize=None)
+@cache
 def module_keys(name):
     """The catalog's English keys a module shows: every tr("...") in it (adjacent literals joined by +), in order."""
     keys = []
@@ -285,7 +289,8 @@ def control_spec(name, control):
     """A control as the ES module draws it: its kind, label and range or options (labels in the learner's language)."""
     spec = {"name": name, "label": control.description}
     if isinstance(control, widgets.SelectionSlider):
-        return {**spec, "kind": "options-slider", "options": list(zip(control._options_labels, control._options_values))}
+        options = list(zip(control._options_labels, control._options_values))
+        return {**spec, "kind": "options-slider", "options": options}
     if hasattr(control, "options"):
         kind = "toggle" if isinstance(control, widgets.ToggleButtons) else "dropdown"
         return {**spec, "kind": kind, "options": list(zip(control._options_labels, control._options_values))}

@@ -66,7 +66,9 @@ const KERNEL_PLAYGROUND = {
     const [height, width] = data.shapes[image], pixels = floats(data.images[image]);
     const map = convolve(pixels, height, width, w);
     let total = 0, low = Infinity, high = -Infinity, top = 0;
-    for (const v of w) { total = f32(total + v); top = Math.max(top, Math.abs(v)); }
+    const lanes = new Float32Array(8);  // w.sum() as torch sums nine floats: eight lanes, then the lanes in order
+    w.forEach((v, i) => { lanes[i % 8] = f32(lanes[i % 8] + v); top = Math.max(top, Math.abs(v)); });
+    for (const v of lanes) total = f32(total + v);
     for (const v of map) { low = Math.min(low, v); high = Math.max(high, v); }
     top = top || 1.0;
     const colours = show === "signed" ? tr("colours: red > 0 > blue, saturated for the strongest 1% of |values|.")
