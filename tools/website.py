@@ -7,10 +7,12 @@ and both the site and the handouts are made from that copy. The site mirrors the
 is index.html, notebooks/NN_x.ipynb is notebooks/NN_x.html, so the notebooks' own links work once
 .ipynb and .md become .html. nbconvert renders it (its lab template, the look of JupyterLab) because
 it is installed already and renders exactly what Jupyter shows; Jupyter Book or mkdocs-jupyter would
-add a second toolchain for the same pages. The pages work offline, from disk, with no script at all:
+add a second toolchain for the same pages. The pages work offline, from disk, with no script but the site's own:
 - a widget is shown as the picture its `_repr_mimebundle_` carries, with its settings (its text/plain)
   written under it; the live-widget view and the notebook's widget state are dropped, so no dead
   slider is drawn and nothing is fetched from a CDN;
+- except a browser-side view (utils/web/*.js): it runs live on its saved state, from the site's own
+  copy of its module (tools/live_widgets.py), its picture kept for print;
 - math is turned into MathML when the page is built (latex2mathml), which the browser draws itself;
 - the Colab badge is a local copy; Chinese text uses the reader's CJK font, else the series' own.
 The handouts are the same pages printed by Chromium (`chromium --headless --print-to-pdf`).
@@ -245,8 +247,8 @@ def render(source, nb, pages):
         resources = {"site": {"navigation": navigation(source, pages),
                               "assets": relative_url(source, ROOT / "site-assets")}}
         nb.metadata.setdefault("title", page_title(nb) or source.stem)
-        page = live_widgets.with_live_widgets(nb, widget_pictures, resources["site"]["assets"])  # arithmetic views: live
-    body, _ = exporter.from_notebook_node(page, resources=resources)
+        page = live_widgets.with_live_widgets(nb, widget_pictures, resources["site"]["assets"])  # arithmetic: live
+        body, _ = exporter.from_notebook_node(page, resources=resources)
     finally:
         i18n.set_language(previous)
     return body
