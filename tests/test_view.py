@@ -253,6 +253,14 @@ def test_text_plain_states_the_current_settings():
     assert view._repr_mimebundle_()["text/plain"] == "Squares: n = 3 · level = 0.5 · invert = True · extra = 0"
 
 
+def test_text_plain_reads_in_the_learners_language(chinese):
+    # The line a static page prints under a widget's picture: its controls' labels and options, not their names.
+    from utils import pool
+
+    line = pool.PoolingExplorer().summary()
+    assert line == "PoolingExplorer: 窗口 = 2 · 步幅 = 2 · 填充 = 0 · 池化 = 最大", line
+
+
 def test_the_presenter_scale_doubles_pictures_and_enlarges_text_on_the_next_refresh():
     view = Squares()
     small, css = view.panels[0].rgb.shape, view._style.value

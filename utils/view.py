@@ -222,7 +222,9 @@ class LiveView:
     def summary(self, settings=None):
         """The current settings (or those given) in one line of text, for a page that shows the static picture."""
         settings = self.settings() if settings is None else settings
-        return f"{type(self).__name__}: " + " · ".join(f"{name} = {value}" for name, value in settings.items())
+        return f"{type(self).__name__}: " + " · ".join(
+            f"{_label(self.controls.get(name), name)} = {_shown(self.controls.get(name), value)}"
+            for name, value in settings.items())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The live widget where a frontend can draw it; a PNG of the first state everywhere else.
@@ -239,6 +241,17 @@ class LiveView:
             return bundle
         _, metadata = self.live._repr_mimebundle_()  # on Colab: which widget manager loads anywidget's frontend
         return bundle, metadata
+
+
+def _label(control, name):
+    """What the learner reads beside a setting: its control's label (in the learner's language), else its name."""
+    return getattr(control, "description", "") or name
+
+
+def _shown(control, value):
+    """A setting's value as the learner reads it: the label of its option (in the learner's language), else itself."""
+    options = [o for o in getattr(control, "options", ()) if isinstance(o, tuple) and len(o) == 2]
+    return next((label for label, v in options if isinstance(value, str) and v == value), value)
 
 
 # ----------------------------------------------------------------------------------------------
