@@ -20,7 +20,7 @@ def started(monkeypatch):
     monkeypatch.setattr(run, "install", lambda *requirements: None)
     monkeypatch.setattr(run, "install_ipywidgets7", lambda: commands.append(["install ipywidgets 7.7.1"]))
     monkeypatch.setattr(run, "run", lambda *command, env=None, **kwargs: commands.append(
-        [str(c) for c in command] + ([f"PYTHONPATH={env['PYTHONPATH']}"] if env else [])))
+        [str(c) for c in command] + [f"{k}={v}" for k, v in (env or {}).items() if os.environ.get(k) != v]))
     return commands
 
 
@@ -68,10 +68,18 @@ def test_build_runs_the_steps_asked_for(started):
     assert started[0][1:] == ["tools/build.py", "copies"]
 
 
-def test_test_runs_pytest_once_with_each_notebook_and_the_extra_arguments(started):
+def test_test_runs_pytest_once_with_each_notebook_and_the_extra_arguments(started, monkeypatch):
+    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     run.main(["test", "-k", "pooling"])
     [command] = started
-    assert command[1:] == ["-m", "pytest", "--nbmake", "-k", "pooling"], command
+    assert command[1:] == ["-m", "pytest", "--nbmake", "-n", "2", "-k", "pooling", "OMP_NUM_THREADS=1"], command
+
+
+@pytest.mark.parametrize("cores, workers", [(1, []), (2, ["-n", "2"]), (64, ["-n", "4"])])
+def test_test_runs_a_worker_per_core_up_to_four(monkeypatch, cores, workers):
+    monkeypatch.setattr(run.os, "cpu_count", lambda: cores)
+    assert run.workers() == workers
 
 
 def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(started):
@@ -81,7 +89,7 @@ def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(starte
     assert colab[1:] == ["tools/colab_env.py"] and (ROOT / colab[1]).exists()
     assert everything[1:] == ["-m", "pytest", "-m", "", "-x"], everything
     assert widgets[1:5] == ["-m", "pytest", "-m", "widgets and not browser and not kernels"], widgets
-    assert widgets[-2:] == ["-x", f"PYTHONPATH={run.IPYWIDGETS7}"], widgets
+    assert widgets[-3:] == ["-x", f"PYTHONPATH={run.IPYWIDGETS7}", "EXPECT_IPYWIDGETS=7.7.1"], widgets
 
 
 def test_every_test_is_in_a_tier_and_the_markers_are_pyprojects(pytestconfig):
