@@ -152,7 +152,7 @@ def test_a_shared_read_only_copy_is_read_and_checkpoints_go_to_the_cache(classro
     assert done.returncode == 0, done.stderr
     assert (f"Data folder: {classroom['shared']} (from CNN_LAYERS_DATA, read-only: only read; checkpoints go in "
             f"{classroom['cache']}).") in done.stdout
-    assert f"Dataset: CIFAR-10 from {classroom['shared']}: Data('CIFAR-10': 200 training" in done.stdout
+    assert f"Dataset: CIFAR-10 from {classroom['shared']}: CIFAR-10 (200 training" in done.stdout
     assert snapshot(classroom["shared"]) == before
 
 

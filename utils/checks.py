@@ -216,7 +216,7 @@ def check_choice(answer, options, correct):
 
     `options` maps each letter to its explanation: why it is right, or why it is wrong.
     """
-    letters = ", ".join(options)
+    letters = tr(", ").join(options)
     if answer is ...:
         return report(False, "", tr("write one letter ({letters}) in place of `...`, then run the cell again.",
                                     letters=letters))

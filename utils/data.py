@@ -55,7 +55,7 @@ class Data:
 
     def __repr__(self):
         name = tr("offline shapes") if self.name == OFFLINE_NAME else self.name
-        return tr("Data({name!r}: {train:,} training and {test:,} test images of shape {shape}, {classes} classes)",
+        return tr("{name} ({train:,} training and {test:,} test images of shape {shape}, {classes} classes)",
                   name=name, train=len(self.train_labels), test=len(self.test_labels),
                   shape=tuple(self.train_images.shape[1:]), classes=len(self.classes))
 

@@ -560,8 +560,8 @@ ZH = {
     "checker": "棋盘格",
     # data.py
     "offline shapes": "离线图形",
-    "Data({name!r}: {train:,} training and {test:,} test images of shape {shape}, {classes} classes)":
-        "Data({name!r}：{train:,} 张训练图像和 {test:,} 张测试图像，形状为 {shape}，共 {classes} 个类别)",
+    "{name} ({train:,} training and {test:,} test images of shape {shape}, {classes} classes)":
+        "{name}（{train:,} 张训练图像，{test:,} 张测试图像，形状为 {shape}，共 {classes} 个类别）",
     "expected a uint8 tensor of images (as stored in Data), got {got}":
         "应为存放图像的 uint8 张量（和 Data 中存放的一样），实际是 {got}",
     "count should be a positive int, got {count!r}": "count 应为正整数，实际是 {count!r}",
