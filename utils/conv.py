@@ -216,7 +216,7 @@ class KernelPlayground(LiveView):
         self.text = tr("The weights sum to <b>{total:.3g}</b>, so a flat patch of brightness b gives {total:.3g}·b. "
                        "Output values run from {low:.3g} to {high:.3g}; {colours}", total=total, low=low, high=high,
                        colours=colours)
-        size, top = "x".join(map(str, self.images[image].shape)), w.abs().max().item() or 1.0
+        size, top = "×".join(map(str, self.images[image].shape)), w.abs().max().item() or 1.0
         if show == "signed":  # saturated for the strongest 1%, so that faint edges show (as conv.stretch does)
             limit = torch.quantile(self.feature_map.abs().flatten(), 0.99).item() or 1.0
             shown = draw.picture(self.feature_map, "signed", self.DISPLAY, vmax=limit), ("signed", -limit, limit)

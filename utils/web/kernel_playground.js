@@ -73,7 +73,7 @@ const KERNEL_PLAYGROUND = {
     top = top || 1.0;
     const colours = show === "signed" ? tr("colours: red > 0 > blue, saturated for the strongest 1% of |values|.")
       : tr("shown clipped to [0, 1] like a photo.");
-    const size = `${height}x${width}`, display = data.scale.pixels * data.display;
+    const size = `${height}×${width}`, display = data.scale.pixels * data.display;
     const signed = bytes(data.luts.signed);
     let shown, legend = null;
     if (show === "signed") {  // saturated for the strongest 1%, so that faint edges show (as conv.stretch does)
