@@ -12,7 +12,7 @@ ZH = {
     "{problem}. Hint: {hint}": "{problem}。提示：{hint}",
     "your function did not finish within {seconds:g} s (is there a loop that never ends?)":
         "你的函数在 {seconds:g} 秒内没有运行完（是不是有一个永远不会结束的循环？）",
-    "it raised {kind}: {error}": "它引发了 {kind}：{error}",
+    "it raised {kind}: {error}": "它抛出了 {kind}：{error}",
     "with {args}, {problem}": "输入为（{args}）时，{problem}",
     "a tensor of shape {shape}": "形状为 {shape} 的张量",
     "a {dtype} tensor of shape {shape}": "形状为 {shape}、数据类型为 {dtype} 的张量",
@@ -117,7 +117,7 @@ ZH = {
         "所以位置再多，用的也还是这同一组数。",
     "No: convolution takes any size; a larger image simply gives a larger feature map (try the shape calculator). "
     "Nothing is resized.":
-        "不对：卷积可以接受任意大小的输入；图像更大，得到的特征图也就更大（试试形状计算器）。没有任何东西被缩放。",
+        "不对：卷积可以接受任意大小的输入；图像更大，得到的特征图也就更大（试试形状计算器）。图像并没有缩放。",
     "No: locality alone is not enough. A locally connected layer reads the same 5×5 windows but has its own weights "
     "at each position, so its count grows with the number of positions (section 4).":
         "不对。只有局部性还不够。局部连接层读的也是这些 5×5 窗口，但每个位置都有自己的一套权重，"
@@ -150,7 +150,7 @@ ZH = {
         "每个位置都一样，这就是一个卷积。max(x, 0) 不是加权和，所以中间加一个 ReLU 就打破了这一点。",
     "No: negative responses pass through a linear layer like any others and carry information; nothing cancels. "
     "Setting them to 0 is what the ReLU does.":
-        "不对。负的响应和其他值一样穿过线性层，也带着信息，并没有什么被抵消。把它们置为 0 的，正是 ReLU。",
+        "不对。负的响应和其他值一样穿过线性层，也带着信息，并没有互相抵消。把它们置为 0 的，正是 ReLU。",
     "No: PyTorch runs both layers as written. The merge is arithmetic, not a speed trick: linear steps in a row are "
     "one linear step.":
         "不对。PyTorch 会按写好的样子运行两层。合并是算术上的事实，不是为了提速：连续的线性步骤就是一个线性步骤。",
@@ -229,7 +229,7 @@ ZH = {
     "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}":
         "<b>参数</b>：{c_out}·({c_in}·{k}·{k} + 1) = {params:,} · 每张图像的<b>乘加次数</b>："
         "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}",
-    "<b>input rows/cols never read</b>: {unread}": "<b>从未被读取的输入行/列</b>：{unread}",
+    "<b>input rows/cols never read</b>: {unread}": "<b>没有读到的输入行/列</b>：{unread}",
     "none": "无",
     "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding · pink: "
     "read by no output pixel":
@@ -408,7 +408,7 @@ ZH = {
     "10 is the number of classes; the loss is its natural log.": "10 是类别数；损失是它的自然对数。",
     "Equal logits give every class 1/10, and -log(1/10) = ln 10 ≈ 2.303: an untrained classifier starts near this "
     "loss.":
-        "相等的 logits 给每个类别 1/10 的概率，而 -log(1/10) = ln 10 ≈ 2.303：未经训练的分类器的损失就从这附近开始。",
+        "相等的 logits 给每个类别 1/10 的概率，而 -log(1/10) = ln 10 ≈ 2.303：未训练的分类器，损失就从这附近开始。",
     "Right: nn.CrossEntropyLoss applies log_softmax itself; a softmax in forward would be applied twice, squashing "
     "the logits into [0, 1] and shrinking the gradients.":
         "对：nn.CrossEntropyLoss 自己会做 log_softmax；在 forward 里再加 softmax 就会做两次，"
@@ -417,7 +417,7 @@ ZH = {
         "不对：softmax 的计算量很小（每个类别一次 exp）；原因不在速度。",
     "No: softmax keeps the order of the scores, so the argmax (the predicted class) is the same with or without "
     "it; it does not make the prediction more accurate.":
-        "不对：softmax 不改变分数的大小顺序，所以有没有它 argmax（预测的类别）都一样；它不会让预测更准确。",
+        "不对：softmax 不改变得分的大小顺序，所以有没有它 argmax（预测的类别）都一样；它不会让预测更准确。",
     "No: a softmax is differentiable and backpropagation goes through it; the trouble is that the loss already has "
     "one inside it.":
         "不对：softmax 是可微的，反向传播可以穿过它；问题在于损失函数里已经有一个 softmax 了。",
