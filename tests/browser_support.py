@@ -9,6 +9,7 @@ toggles and checkboxes.
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -209,18 +210,30 @@ class Voila:
         self.log.close()
 
 
-# Per widget (a .jupyter-widgets root): its pictures' rendered sizes against their own pixel sizes, and
+# Per widget (a .jupyter-widgets or .cnn-live root): its pictures' rendered sizes against their own pixel sizes, and
 # every piece of text a learner reads (labels, readouts, buttons, menus, HTML): its computed font size,
 # whether it is cut (text wider than its box) or wraps (taller than about one line).
 SIZES_JS = r"""
 root => {
-  const pictures = [...root.querySelectorAll('img')].map(i => {
+  // an <img> (a kernel-side view) or a picture's canvas (a browser-side view, .cnn-live), at its own pixel size
+  const pictures = [...root.querySelectorAll('img, .cnn-pictures canvas')].map(i => {
     const r = i.getBoundingClientRect();
-    return {width: r.width, height: r.height, natural: [i.naturalWidth, i.naturalHeight]};
+    return {width: r.width, height: r.height,
+            natural: i.tagName === 'IMG' ? [i.naturalWidth, i.naturalHeight] : [i.width, i.height]};
   });
+  // a browser-side view whose pictures share one heading is one diagram drawn to one scale (the flatten calculator's
+  // stages: the kernel-side view draws them as one picture): its pictures' block, measured as one
+  const diagrams = [...root.querySelectorAll('.cnn-view')].filter(v => v.querySelector('.cnn-heading').textContent.trim())
+    .map(v => {  // the smallest box around its pictures
+      const rs = [...v.querySelectorAll('.cnn-pictures canvas')].map(c => c.getBoundingClientRect());
+      return {width: Math.max(...rs.map(r => r.right)) - Math.min(...rs.map(r => r.left)),
+              height: Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top))};
+    });
   const labels = [...root.querySelectorAll(
       '.widget-label, .jupyter-widget-label, .widget-readout, .jupyter-widget-readout, button, select, ' +
-      '.widget-html-content td, .widget-html-content th, .widget-html-content p, .widget-html-content span')]
+      '.widget-html-content td, .widget-html-content th, .widget-html-content p, .widget-html-content span, ' +
+      '.cnn-label, .cnn-readout, .cnn-title, .cnn-message, .cnn-heading, .cnn-legend-labels span, ' +
+      '.cnn-text td, .cnn-text th, .cnn-text p, .cnn-text span')]
     .filter(e => e.offsetParent && (e.textContent || '').trim())
     .map(e => {
       const style = getComputedStyle(e), size = parseFloat(style.fontSize);
@@ -230,7 +243,7 @@ root => {
               cut: e.scrollWidth > e.clientWidth + 1 && style.overflow !== 'visible',
               wrapped: oneLine && e.getBoundingClientRect().height > 1.8 * lineHeight};
     });
-  return {pictures, labels};
+  return {pictures, diagrams, labels};
 }
 """
 
@@ -261,12 +274,25 @@ PAGE_JS = r"""
         if (c.type === 'code') for (let j = 0; j < c.outputs.length; j++) {
           const o = c.outputs.get(j).toJSON();
           const data = o.data || {};
+          const view = data['application/vnd.jupyter.widget-view+json'];
           outputs.push({type: o.output_type, text: o.output_type === 'error'
-            ? o.ename + ': ' + o.evalue : String(data['text/plain'] || o.text || '')});
+            ? o.ename + ': ' + o.evalue : String(data['text/plain'] || o.text || ''),
+            model: view ? view.model_id : null});
         }
         out.push({type: c.type, count: c.type === 'code' ? c.executionCount : null, outputs});
       }
       return out;
+    },
+    async ask(code) {  // run code in the kernel outside any cell (no output in the notebook): what it prints
+      const future = kernel().requestExecute({code, silent: false, store_history: false, allow_stdin: false});
+      let printed = '', failed = '';
+      future.onIOPub = msg => {
+        if (msg.header.msg_type === 'stream') printed += msg.content.text;
+        if (msg.header.msg_type === 'error') failed = msg.content.ename + ': ' + msg.content.evalue;
+      };
+      await future.done;
+      if (failed) throw new Error(failed);
+      return printed;
     },
     runFinished() {
       if (this.lost) return true;
@@ -352,8 +378,12 @@ PAGE_JS = r"""
 })();
 """
 
-# A widget a cell displays (not one nested in another widget): an output of the cell holding a widget view.
-WIDGET_OUTPUTS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+# A widget a cell displays (not one nested in another widget): an output of the cell holding a widget view, an
+# ipywidget's (.jupyter-widgets) or a browser-side view's (utils/web/*.js, an anywidget: its element is .cnn-live).
+WIDGET_OUTPUTS = (".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:is(:has(> .jupyter-widgets), "
+                  ":has(> .cnn-live))")
+# A browser-side view has drawn once its module has run (common.js's mount sets data-drawn on every picture it draws).
+UNDRAWN = ".cnn-live:not(:has(> .cnn-view[data-drawn]))"
 LOADING, BROKEN = "Loading widget...", "Error displaying widget"
 UNEXPECTED = "Unexpected "  # how LiveView starts the message of an error that is not a SettingError
 STEPS = (+1, +1, -1, -1, -1, -1)  # arrow-key steps tried in turn on a slider or number: up twice, then down
@@ -411,8 +441,9 @@ class Notebook:
         self.page.wait_for_function("() => window.__lab.runFinished()", timeout=RUN_ALL_S * 1000, polling=250)
         try:  # a widget still loading after this is reported by problems()
             self.page.wait_for_function(
-                "([sel, text]) => [...document.querySelectorAll(sel)].every(e => !e.textContent.includes(text))",
-                arg=[OUTPUTS, LOADING], timeout=WIDGET_LOAD_S * 1000, polling=250)
+                "([sel, text, undrawn]) => !document.querySelector(undrawn) && "
+                "[...document.querySelectorAll(sel)].every(e => !e.textContent.includes(text))",
+                arg=[OUTPUTS, LOADING, UNDRAWN], timeout=WIDGET_LOAD_S * 1000, polling=250)
         except PlaywrightTimeout:
             pass
 
@@ -434,6 +465,9 @@ class Notebook:
         for text in self.page.locator(OUTPUTS).all_inner_texts():
             if BROKEN in text or LOADING in text:
                 found.append(f"a widget did not render: {text[:200]!r}")
+        undrawn = self.page.locator(UNDRAWN).count()
+        if undrawn:
+            found.append(f"{undrawn} browser-side view(s) never drew (their ES module did not run)")
         found += [f"JavaScript {e}" for e in self.page_errors]
         return found
 
@@ -449,9 +483,13 @@ class Notebook:
         cells = self.cells()
         found = []
         for n, (cell, output) in enumerate(labels):
-            text = cells[cell]["outputs"][output]["text"] if 0 <= output < len(cells[cell]["outputs"]) else ""
-            name = text[1:].split(":")[0].split(" ")[0] if text.startswith("<") else "widget"
-            found.append(Widget(self.page, outputs.nth(n), f"cell {cell}: {name}"))
+            shown = cells[cell]["outputs"][output] if 0 <= output < len(cells[cell]["outputs"]) else {}
+            name = re.match(r"<?(\w*)", shown.get("text", "")).group(1) or "widget"  # <VBox(...)>, ShapeCalculator: ...
+            locator = outputs.nth(n)
+            if locator.locator("> .cnn-live").count():
+                found.append(BrowserView(self.page, locator, f"cell {cell}: {name}", shown.get("model")))
+            else:
+                found.append(Widget(self.page, locator, f"cell {cell}: {name}"))
         return found
 
 
@@ -616,6 +654,218 @@ class Widget:
         finally:
             self.restore(kind, item, start)
         if any(o["newHtml"] and o["answered"] for o in outcomes):
+            return "text", outcomes
+        return "stuck", outcomes
+
+
+# A browser-side view's controls (common.js's makeControl), by kind; its file upload is left alone, as above.
+LIVE_CONTROLS = {
+    "slider": "input.cnn-slider",
+    "dropdown": "select.cnn-dropdown",
+    "toggle": ".cnn-toggle",
+    "number": "input.cnn-number",
+}
+# What a browser-side view shows, read in the page: how often it drew and when, a digest of each picture's pixels
+# (its canvases, read back), its words (message, heading, captions, legends, text) and the settings it shows; and
+# when the learner's input of this change came (LIVE_ARM_JS).
+LIVE_SHOWN_JS = r"""el => {
+  const root = el.querySelector('.cnn-view');
+  const digest = c => {  // FNV-1a over the RGBA pixels
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  };
+  return {drawn: +root.dataset.drawn || 0, drawnAt: +root.dataset.drawnAt, inputAt: window.__liveInputAt,
+          pictures: [...root.querySelectorAll('.cnn-pictures canvas')].map(digest),
+          html: [...root.querySelectorAll('.cnn-message, .cnn-heading, .cnn-title, .cnn-legend-labels, .cnn-text')]
+            .map(e => e.textContent.trim()).filter(Boolean),
+          settings: root.cnn.settings()};
+}"""
+LIVE_ARM_JS = r"""() => {  // note the time of the next input event (key, pointer, change)
+  if (!window.__liveListening) {
+    window.__liveListening = true;
+    const seen = () => { if (window.__liveInputAt === null) window.__liveInputAt = performance.now(); };
+    for (const type of ['keydown', 'pointerdown', 'input', 'change']) document.addEventListener(type, seen, true);
+  }
+  window.__liveInputAt = null;
+}"""
+LIVE_CONTROL_NAME_JS = r"""e => {
+  const label = e.closest('.cnn-control').querySelector('.cnn-label');
+  return label ? label.textContent.trim() : [...e.querySelectorAll('button, option')].map(b => b.textContent).join('/');
+}"""
+# The settings the kernel holds for the browser-side view whose anywidget is model MODEL: its LiveView's settings(),
+# found among the cells' results (Out), else among every object; printed as JSON (null: no such view). Run outside
+# any cell, in a namespace of its own, so it leaves no name behind.
+KERNEL_SETTINGS = """exec('''
+import gc, json
+from IPython import get_ipython
+def shows(v):
+    return getattr(getattr(v, "live", None), "model_id", None) == MODEL
+results = list(get_ipython().user_ns.get("Out", {}).values())
+view = next((v for v in results if shows(v)), None) or next((v for v in gc.get_objects() if shows(v)), None)
+print(json.dumps(view.settings() if view is not None else None))
+''', {"MODEL": %r})"""
+
+
+def same_settings(a, b):
+    """Whether two settings (decoded JSON) agree: numbers by value (the page's 1 is the kernel's 1.0), to 1e-9."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_settings(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_settings(x, y) for x, y in zip(a, b))
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
+    return a == b
+
+
+class BrowserView(Widget):
+    """A browser-side view (utils/web/*.js, an anywidget) in JupyterLab: its own controls and canvases.
+
+    A change must redraw it in the browser (new pixels on a canvas, or new words: a refusal's message) and reach
+    the kernel: its LiveView's settings() become the ones the page shows. `model`: the anywidget's model id; None
+    where there is no JupyterLab kernel to ask (a Voila page), which checks the browser side only.
+    """
+
+    def __init__(self, page, locator, label, model=None):
+        super().__init__(page, locator, label)
+        self.model = model
+
+    def has_pictures(self):
+        return self.locator.locator(".cnn-pictures canvas").count() > 0
+
+    def controls(self):
+        found = []
+        for kind, selector in LIVE_CONTROLS.items():
+            items = self.locator.locator(selector)
+            for i in range(items.count()):
+                item = items.nth(i)
+                found.append((kind, item, item.evaluate(LIVE_CONTROL_NAME_JS) or f"{kind} {i + 1}"))
+        return found
+
+    def shown(self):
+        """What the view shows now (LIVE_SHOWN_JS)."""
+        return self.locator.evaluate(LIVE_SHOWN_JS)
+
+    def kernel_settings(self):
+        """The settings the kernel's LiveView holds (decoded JSON; None if the kernel has no view for this widget)."""
+        return json.loads(self.page.evaluate("code => window.__lab.ask(code)", KERNEL_SETTINGS % self.model))
+
+    def _observe(self, action):
+        """Run `action`, wait for the view to draw again, then for the kernel to hold the settings the page shows.
+
+        Gives {images: pictures whose pixels changed, textChanged, html: its words, newHtml: the new ones,
+        lastMs: input -> picture drawn, kernelMs: None, answered: it drew and the kernel learned the settings,
+        problem: why not}.
+        """
+        before = self.shown()
+        self.page.evaluate(LIVE_ARM_JS)
+        action()
+        outcome = {"images": 0, "turns": 0, "textChanged": False, "html": before["html"], "newHtml": [],
+                   "firstMs": None, "lastMs": None, "kernelMs": None, "answered": False, "problem": ""}
+        try:
+            self.page.wait_for_function("([e, n]) => +e.querySelector('.cnn-view').dataset.drawn > n",
+                                        arg=[self.locator.element_handle(), before["drawn"]],
+                                        timeout=WIDGET_UPDATE_S * 1000, polling="raf")
+        except PlaywrightTimeout:
+            return {**outcome, "problem": f"the view did not draw again within {WIDGET_UPDATE_S} s"}
+        after = self.shown()
+        changed = len(after["pictures"]) if len(after["pictures"]) != len(before["pictures"]) else \
+            sum(a != b for a, b in zip(after["pictures"], before["pictures"]))
+        took = after["drawnAt"] - after["inputAt"] if after["inputAt"] is not None else None
+        outcome.update(images=changed, textChanged=after["html"] != before["html"], html=after["html"],
+                       newHtml=[t for t in after["html"] if t not in before["html"]], firstMs=took, lastMs=took)
+        if self.model is None:
+            return {**outcome, "answered": True}
+        deadline, kernel = time.monotonic() + WIDGET_UPDATE_S, None
+        while time.monotonic() < deadline:  # the page saves the settings to the kernel as it draws: not yet there?
+            kernel, page = self.kernel_settings(), self.shown()["settings"]
+            if kernel is None or same_settings(kernel, page):
+                break
+            time.sleep(0.05)
+        if kernel is None:
+            return {**outcome, "problem": f"the kernel has no view for widget {self.model}"}
+        if not same_settings(kernel, page):
+            return {**outcome, "problem": f"the page shows {page}, the kernel holds {kernel} {WIDGET_UPDATE_S} s later"}
+        return {**outcome, "answered": True}
+
+    def step_slider(self, handle, direction):
+        """One arrow-key step on a slider (a range input): right for +1, left for -1 (the other way at either end)."""
+        now, low, top = handle.evaluate("e => [+e.value, +e.min, +e.max]")
+        if (direction > 0 and now >= top) or (direction < 0 and now <= low):
+            direction = -direction
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        return self._observe(lambda: self.page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft"))
+
+    def attempts(self, kind, item):
+        if kind in ("slider", "number"):
+            return len(STEPS)
+        return max(1, item.locator("option, button").count() - 1)
+
+    def change(self, kind, item, attempt):
+        direction = STEPS[attempt % len(STEPS)]
+        if kind == "slider":
+            return self.step_slider(item, direction)
+        if kind == "number":  # the arrow keys step a number box by its step, within its range
+            now, low, top = item.evaluate("e => [+e.value, +e.min, +e.max]")
+            if (direction > 0 and now >= top) or (direction < 0 and now <= low):
+                direction = -direction
+            item.scroll_into_view_if_needed()
+            item.focus()
+            return self._observe(lambda: item.press("ArrowUp" if direction > 0 else "ArrowDown"))
+        if kind == "dropdown":
+            values = item.evaluate("e => [...e.options].map(o => o.value)")
+            others = [v for v in values if v != item.evaluate("e => e.value")]
+            return self._observe(lambda: item.select_option(others[attempt % len(others)])) if others else None
+        if kind == "toggle":
+            options = item.locator("button:not(.cnn-on)")
+            count = options.count()
+            return self._observe(lambda: options.nth(attempt % count).click()) if count else None
+        raise ValueError(f"unknown control kind {kind!r}")
+
+    def state(self, kind, item):
+        if kind in ("slider", "number"):
+            return item.evaluate("e => +e.value")
+        if kind == "dropdown":
+            return item.evaluate("e => e.value")
+        return item.locator("button").evaluate_all("bs => bs.findIndex(b => b.classList.contains('cnn-on'))")
+
+    def restore(self, kind, item, value):
+        for _ in range(2 * len(STEPS) + 2 if kind == "slider" else 1):
+            now = self.state(kind, item)
+            if now == value or (kind in ("slider", "number") and abs(now - value) <= 1e-9 * max(1, abs(value))):
+                return
+            if kind == "slider":
+                self.step_slider(item, direction=1 if now < value else -1)
+            elif kind == "number":
+                self._observe(lambda: item.fill(str(value)))
+            elif kind == "dropdown":
+                self._observe(lambda: item.select_option(value))
+            else:
+                self._observe(item.locator("button").nth(value).click)
+
+    def redraw(self, kind, item):
+        """Change a control until the pictures (or, if none changes, the words) change, then put it back.
+
+        Gives (verdict, outcomes) as Widget.redraw does: "redrew", "text", or "stuck", which here also means a change
+        the view did not draw or the kernel did not learn (the outcome's problem says which).
+        """
+        start, outcomes = self.state(kind, item), []
+        try:
+            for attempt in range(self.attempts(kind, item)):
+                outcome = self.change(kind, item, attempt)
+                if outcome is None:
+                    break
+                outcomes.append(outcome)
+                if outcome["problem"]:
+                    return "stuck", outcomes
+                if outcome["images"]:
+                    return "redrew", outcomes
+        finally:
+            self.restore(kind, item, start)
+        if any(o["newHtml"] for o in outcomes):
             return "text", outcomes
         return "stuck", outcomes
 

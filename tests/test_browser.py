@@ -2,8 +2,10 @@
 
 For each notebooks/NN_*.ipynb, in a fresh workspace: wait for a connected idle kernel, Run > Run All
 Cells, then check what a learner would see: no error output or traceback, every widget rendered
-(none left at "Loading widget..." or "Error displaying widget"), and every slider, dropdown,
-toggle and checkbox, once changed, redraws its widget's picture: a new image src, loaded. A
+(none left at "Loading widget..." or "Error displaying widget", every browser-side view drawn), and
+every slider, dropdown, toggle, checkbox and number box, once changed, redraws its widget's picture:
+a new image src, loaded (a kernel-side view), or new pixels on its canvas (a browser-side view,
+utils/web/*.js, which must also tell the kernel: its LiveView's settings() become the page's). A
 control whose change only rewrites the widget's text (a message for an impossible setting, or a
 caption for a setting the pictures do not show) passes and is listed (-s shows the list); one
 that changes nothing visible, or shows an unexpected error, fails; so does a widget none of whose
@@ -22,6 +24,8 @@ from pathlib import Path
 import pytest
 from browser_support import (
     SIZES_JS,
+    UNDRAWN,
+    BrowserView,
     Notebook,
     PlaywrightTimeout,
     Voila,
@@ -71,6 +75,8 @@ def describe(outcomes):
     """What the widget did after each change: for a failure message."""
     if not outcomes:
         return "could not be changed"
+    if outcomes[-1].get("problem"):  # a browser-side view: it did not draw, or the kernel did not learn the setting
+        return f"after {len(outcomes)} change(s), {outcomes[-1]['problem']}"
     silent = sum(not o["answered"] for o in outcomes)
     return (f"{len(outcomes)} change(s), picture unchanged" + (f", {silent} never answered by the kernel" if silent
             else "") + f"; new messages: {[t for o in outcomes for t in o['newHtml']]}; "
@@ -78,7 +84,7 @@ def describe(outcomes):
 
 
 DASHBOARD = ROOT / "dashboard" / "dashboard.ipynb"
-DASHBOARD_WIDGETS = ".jp-OutputArea-output > .jupyter-widgets"
+DASHBOARD_WIDGETS = ".jp-OutputArea-output > .jupyter-widgets, .jp-OutputArea-output > .cnn-live"
 
 
 @pytest.fixture
@@ -88,8 +94,35 @@ def voila(browser):
         yield server
 
 
+def kernel_side_redraws(page, view):
+    """Step a kernel-side widget's first slider: whether one of its pictures changes (None: it has no slider)."""
+    handles = view.locator(".noUi-handle")
+    if not handles.count():
+        return None
+    before = view.evaluate("e => [...e.querySelectorAll('img')].map(i => i.src).join()")
+    handles.first.scroll_into_view_if_needed()
+    handles.first.focus()
+    handles.first.press("ArrowRight" if handles.first.get_attribute("aria-valuenow") !=
+                        handles.first.get_attribute("aria-valuemax") else "ArrowLeft")
+    try:
+        page.wait_for_function("([e, old]) => [...e.querySelectorAll('img')].map(i => i.src).join() !== old",
+                               arg=[view.element_handle(), before], timeout=30_000)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+def browser_side_redraws(page, view, index):
+    """Change a browser-side view's first control (utils/web/*.js): whether it draws new pixels, in the page."""
+    live = BrowserView(page, view, f"widget {index}")  # no kernel to ask on a Voila page
+    kind, item, _ = live.controls()[0]
+    verdict, _ = live.redraw(kind, item)
+    return verdict == "redrew"
+
+
 def test_dashboard_shows_every_widget_and_each_answers_a_slider(browser, voila):
-    # One widget per code cell but the first (the imports); each one's first slider, stepped, redraws a picture.
+    # One widget per code cell but the first (the imports); each one's first slider (a browser-side view's first
+    # control), changed, redraws a picture.
     expected = sum(c["cell_type"] == "code" for c in json.loads(DASHBOARD.read_text())["cells"]) - 1
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     errors = []
@@ -97,26 +130,23 @@ def test_dashboard_shows_every_widget_and_each_answers_a_slider(browser, voila):
     page.goto(voila.url, timeout=300_000)
     page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
                            arg=[DASHBOARD_WIDGETS, expected], timeout=300_000)
-    page.wait_for_function("() => !document.body.textContent.includes('Loading widget')", timeout=60_000)
+    page.wait_for_function("undrawn => !document.body.textContent.includes('Loading widget') && "
+                           "!document.querySelector(undrawn)", arg=UNDRAWN, timeout=60_000)
     assert "Traceback" not in page.locator("body").inner_text() and not errors, errors
     views = page.locator(DASHBOARD_WIDGETS)
-    silent = []
+    silent, live = [], 0
     for i in range(views.count()):
         view = views.nth(i)
-        handles = view.locator(".noUi-handle")
-        if not handles.count():
-            continue
-        before = view.evaluate("e => [...e.querySelectorAll('img')].map(i => i.src).join()")
-        handles.first.scroll_into_view_if_needed()
-        handles.first.focus()
-        handles.first.press("ArrowRight" if handles.first.get_attribute("aria-valuenow") !=
-                            handles.first.get_attribute("aria-valuemax") else "ArrowLeft")
-        try:
-            page.wait_for_function("([e, old]) => [...e.querySelectorAll('img')].map(i => i.src).join() !== old",
-                                   arg=[view.element_handle(), before], timeout=30_000)
-        except PlaywrightTimeout:
+        if view.evaluate("e => e.classList.contains('cnn-live')"):
+            live += 1
+            redrew = browser_side_redraws(page, view, i + 1)
+        else:
+            redrew = kernel_side_redraws(page, view)
+        if redrew is False:
             silent.append(f"widget {i + 1}")
     assert views.count() == expected and not silent, f"{views.count()} of {expected} widgets; no redraw: {silent}"
+    modules = len([m for m in (ROOT / "utils" / "web").glob("*.js") if m.stem != "common"])
+    assert live == modules, f"{live} browser-side views on the dashboard, expected one per module: {modules}"
 
 
 PRESENTER_VIEWPORTS = [(1280, 720), (1920, 1080)]
@@ -131,9 +161,9 @@ def presenter_page(browser):
         context = browser.new_context(viewport=dict(zip(("width", "height"), PRESENTER_VIEWPORTS[0])))
         page = context.new_page()
         page.goto(server.url, timeout=300_000)
-        page.wait_for_function("sel => document.querySelectorAll(sel).length >= 8 && "
-                               "!document.body.textContent.includes('Loading widget')", arg=DASHBOARD_WIDGETS,
-                               timeout=300_000)
+        page.wait_for_function("([sel, undrawn]) => document.querySelectorAll(sel).length >= 8 && "
+                               "!document.body.textContent.includes('Loading widget') && "
+                               "!document.querySelector(undrawn)", arg=[DASHBOARD_WIDGETS, UNDRAWN], timeout=300_000)
         page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth)", timeout=60_000)
         yield page
         context.close()
@@ -159,7 +189,7 @@ def test_presenter_scale_reads_from_the_back_row(presenter_page, width, height):
     problems = []
     for i, view in enumerate(measured_widgets(presenter_page, width, height), 1):
         pictures, labels = view["pictures"], view["labels"]
-        main = max(pictures, key=lambda p: p["width"] * p["height"])
+        main = max(pictures + view["diagrams"], key=lambda p: p["width"] * p["height"])
         print(f"{width}x{height} widget {i}: main picture {main['width']:.0f}x{main['height']:.0f}, "
               f"pictures {[round(p['width']) for p in pictures]}, label px {sorted({t['size'] for t in labels})}")
         if max(main["width"], main["height"]) < MAIN_PICTURE_PX:

@@ -108,6 +108,11 @@ PAGE_CHECK_JS = r"""async () => {
   const images = [...document.images];
   await Promise.all(images.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   images.forEach((i, n) => { if (!i.naturalWidth) found.push(`image ${n} did not load: ${i.src.slice(0, 80)}`); });
+  // a browser-side view runs live on its saved state (tools/live_widgets.py): it draws within a few seconds
+  const live = [...document.querySelectorAll('.cnn-live-widget')];
+  for (let t = 0; t < 100 && live.some(w => !w.classList.contains('cnn-live-ready')); t++)
+    await new Promise(r => setTimeout(r, 100));
+  live.forEach((w, n) => { if (!w.classList.contains('cnn-live-ready')) found.push(`live widget ${n} did not draw`); });
   const widgets = [...document.querySelectorAll('figure.widget')];
   widgets.forEach((f, n) => { const i = f.querySelector('img');
     if (!i || !i.naturalWidth || !i.naturalHeight) found.push(`widget ${n} has no picture: ${f.textContent}`); });
@@ -119,7 +124,8 @@ PAGE_CHECK_JS = r"""async () => {
     if (tofu) found.push(`a figure lacks a glyph: ${tofu[0]}`);
   }
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
-  return {found, links, widgets: widgets.length, pictures: widgets.filter(f => f.querySelector('img')).length};
+  return {found, links, widgets: widgets.length, pictures: widgets.filter(f => f.querySelector('img')).length,
+          live: live.length};
 }"""
 
 
@@ -158,7 +164,9 @@ def open_page(browser, path):
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"JavaScript error: {e}"))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(f"request {r.url}"))
+    # blob: the live widgets' modules, made in the page from its own scripts (as anywidget does): nothing fetched
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:"))
+            else problems.append(f"request {r.url}"))
     page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
     page.goto(path.as_uri(), wait_until="load")
     return page, problems
@@ -218,13 +226,14 @@ def test_every_widget_of_the_executed_notebooks_is_a_picture_on_its_page(dist, b
         result = page.evaluate(PAGE_CHECK_JS)
         if source == NOTEBOOK:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            figure = page.locator("figure.widget").first
+            figure = page.locator(".cnn-live-widget, figure.widget:visible").first  # live: its still is hidden
             figure.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "01_convolution_widget.png"))
         page.close()
         assert result["widgets"] == result["pictures"] == widgets, (nb_path.name, result, widgets)
         if "01_" in source.name or "02_" in source.name:
             assert widgets >= 1, f"{source.name} shows no widget at all"
+            assert result["live"] >= 1, f"{source.name}'s page runs no widget live (tools/live_widgets.py)"
 
 
 # ---- the PDF handouts ----

@@ -284,7 +284,8 @@ const STYLE = `
 .cnn-live {font-size: var(--cnn-text, 15px); line-height: 1.4; font-family: var(--jp-ui-font-family, system-ui,
   -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
   "Microsoft YaHei", "PingFang SC", "Series Sans SC", sans-serif); color: #111;}
-.cnn-live .cnn-controls {display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin-bottom: 6px;}
+.cnn-live .cnn-controls {margin-bottom: 6px;}
+.cnn-live .cnn-row {display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin-bottom: 4px;}
 .cnn-live label.cnn-control {display: inline-flex; align-items: center; gap: 6px; white-space: nowrap;}
 .cnn-live input[type=range] {width: calc(10 * var(--cnn-text, 15px));}
 .cnn-live input[type=number] {width: calc(4.5 * var(--cnn-text, 15px)); font: inherit;}
@@ -408,12 +409,14 @@ export function mount(model, el, view) {
     note.textContent = "";
     schedule(true);
   };
-  for (const spec of model.get("controls")) {
+  let row = null;
+  model.get("controls").forEach((spec, i) => {  // rows of three, as the kernel's widget: a 3x3 kernel is a grid
+    if (i % 3 === 0) row = element("div", "cnn-row", controlsBox);
     const control = makeControl(spec, changed);
     controls[spec.name] = control;
-    controlsBox.appendChild(control.label);
-  }
-  if (view.extraControls) view.extraControls(controlsBox, model, tr());
+    row.appendChild(control.label);
+  });
+  if (view.extraControls) view.extraControls(controlsBox.firstChild || controlsBox, model, tr());
 
   function showControls() {
     for (const [name, control] of Object.entries(controls)) control.show(settings[name], limits[name]);
