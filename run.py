@@ -121,12 +121,13 @@ def build(steps):
     run(tool("python"), "tools/build.py", *steps)
 
 
-def workers():
-    """pytest-xdist's options for `test`: a worker per core, up to 4. Each worker, and each notebook's kernel, runs
-    torch on one thread (OMP_NUM_THREADS=1): two torch processes of two threads each on two cores spin against each
-    other and run many times slower, one thread each runs 1.4x faster than one process on both cores."""
+def workers(dist="load"):
+    """pytest-xdist's options: a worker per core, up to 4, handed tests as `dist` says. Each worker, and each
+    notebook's kernel, runs torch on one thread (OMP_NUM_THREADS=1): two torch processes of two threads each on two
+    cores spin against each other and run many times slower, one thread each runs 1.4x faster than one process on
+    both cores."""
     count = min(os.cpu_count() or 1, 4)
-    return ["-n", str(count)] if count > 1 else []
+    return ["-n", str(count), "--dist", dist] if count > 1 else []
 
 
 def test(args):
@@ -138,12 +139,14 @@ def test(args):
         return
     install_ipywidgets7()
     run(tool("python"), "tools/colab_env.py")  # .venv-colab, where the standalone notebooks run as on Colab
-    run(tool("python"), "-m", "pytest", "-m", "", *args[1:])  # no --nbmake: the site build runs each notebook
+    # no --nbmake: the site build runs each notebook, once: its tests are one file, and a file stays on one worker
+    run(tool("python"), "-m", "pytest", "-m", "", *workers("loadfile"), *args[1:],
+        env=dict(os.environ, OMP_NUM_THREADS="1"))
     print("\nThe tests that build widgets again, with ipywidgets 7.7.1 as on Colab:", flush=True)
     env = dict(os.environ, PYTHONPATH=str(IPYWIDGETS7), EXPECT_IPYWIDGETS=IPYWIDGETS7_PACKAGES[0].split("==")[1])
     # ipywidgets 7 on today's ipykernel warns about its Comm import on every widget: known, and not ours.
     run(tool("python"), "-m", "pytest", "-m", "widgets and not browser and not kernels", "-q",
-        "-W", "ignore::DeprecationWarning", *args[1:], env=env)
+        "-W", "ignore::DeprecationWarning", *workers(), *args[1:], env=dict(env, OMP_NUM_THREADS="1"))
 
 
 COMMANDS = {"lab": lab, "class": dashboard, "build": build, "test": test}

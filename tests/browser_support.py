@@ -223,7 +223,8 @@ root => {
   });
   // a browser-side view whose pictures share one heading is one diagram drawn to one scale (the flatten calculator's
   // stages: the kernel-side view draws them as one picture): its pictures' block, measured as one
-  const diagrams = [...root.querySelectorAll('.cnn-view')].filter(v => v.querySelector('.cnn-heading').textContent.trim())
+  const diagrams = [...root.querySelectorAll('.cnn-view')]
+    .filter(v => v.querySelector('.cnn-heading').textContent.trim())
     .map(v => {  // the smallest box around its pictures
       const rs = [...v.querySelectorAll('.cnn-pictures canvas')].map(c => c.getBoundingClientRect());
       return {width: Math.max(...rs.map(r => r.right)) - Math.min(...rs.map(r => r.left)),

@@ -3,8 +3,9 @@ speaker notes and the same code, so it runs to the end with every exercise unans
 "not yet".
 
 The copies are checked file by file (no kernel). That every exercise is left for the student is read from
-the outputs of the notebooks run once for `python3 run.py test all` (tests/conftest.py's `executed`): the
-student copy runs exactly that code. One student copy is run itself, to show the copy works where it lies.
+the outputs of the notebooks run once for `python3 run.py test all` (tests/conftest.py's `executed`), in
+tests/test_site.py beside the site's other checks of that run (a test file stays on one xdist worker, so the
+notebooks run once): the student copy runs exactly that code. One student copy is run itself, to show the copy works where it lies.
 """
 
 import json
@@ -81,15 +82,6 @@ def test_links_in_the_copies_resolve(edition, dist):
         for link in re.findall(r"\]\(([^)\s]+)\)", text):
             if not link.startswith(("http://", "https://", "#", "mailto:")):
                 assert (path.parent / link.split("#")[0]).exists(), f"{edition}: {path.name} links to missing {link}"
-
-
-@pytest.mark.kernels
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=sync_notebooks.relative)
-def test_every_exercise_is_left_for_the_student_each_checker_saying_not_yet(path, executed):
-    dist, failures = executed
-    assert failures[path] is None, f"{sync_notebooks.relative(path)} did not run to the end"
-    said = not_yet_said(path, nbformat.read(copy_of(path, dist, "executed"), as_version=4))
-    assert said >= exercises(path) >= 1, f"{path.name}: {exercises(path)} exercises, but {said} checkers said not yet"
 
 
 @pytest.mark.kernels

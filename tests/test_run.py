@@ -73,23 +73,29 @@ def test_test_runs_pytest_once_with_each_notebook_and_the_extra_arguments(starte
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     run.main(["test", "-k", "pooling"])
     [command] = started
-    assert command[1:] == ["-m", "pytest", "--nbmake", "-n", "2", "-k", "pooling", "OMP_NUM_THREADS=1"], command
+    assert command[1:] == ["-m", "pytest", "--nbmake", "-n", "2", "--dist", "load", "-k", "pooling",
+                           "OMP_NUM_THREADS=1"], command
 
 
-@pytest.mark.parametrize("cores, workers", [(1, []), (2, ["-n", "2"]), (64, ["-n", "4"])])
+@pytest.mark.parametrize("cores, workers", [(1, []), (2, ["-n", "2", "--dist", "load"]),
+                                            (64, ["-n", "4", "--dist", "load"])])
 def test_test_runs_a_worker_per_core_up_to_four(monkeypatch, cores, workers):
     monkeypatch.setattr(run.os, "cpu_count", lambda: cores)
     assert run.workers() == workers
 
 
-def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(started):
+def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(started, monkeypatch):
+    monkeypatch.setattr(run.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     run.main(["test", "all", "-x"])
     ipywidgets7, colab, everything, widgets = started
     assert ipywidgets7 == ["install ipywidgets 7.7.1"]
     assert colab[1:] == ["tools/colab_env.py"] and (ROOT / colab[1]).exists()
-    assert everything[1:] == ["-m", "pytest", "-m", "", "-x"], everything
+    # a test file stays on one worker: the site's tests share one run of each notebook
+    assert everything[1:] == ["-m", "pytest", "-m", "", "-n", "2", "--dist", "loadfile", "-x", "OMP_NUM_THREADS=1"]
     assert widgets[1:5] == ["-m", "pytest", "-m", "widgets and not browser and not kernels"], widgets
-    assert widgets[-3:] == ["-x", f"PYTHONPATH={run.IPYWIDGETS7}", "EXPECT_IPYWIDGETS=7.7.1"], widgets
+    assert widgets[-6:-3] == ["--dist", "load", "-x"], widgets
+    assert set(widgets[-3:]) == {f"PYTHONPATH={run.IPYWIDGETS7}", "EXPECT_IPYWIDGETS=7.7.1", "OMP_NUM_THREADS=1"}
 
 
 def test_every_test_is_in_a_tier_and_the_markers_are_pyprojects(pytestconfig):
