@@ -5,7 +5,8 @@ speaker notes and the same code, so it runs to the end with every exercise unans
 The copies are checked file by file (no kernel). That every exercise is left for the student is read from
 the outputs of the notebooks run once for `python3 run.py test all` (tests/conftest.py's `executed`), in
 tests/test_site.py beside the site's other checks of that run (a test file stays on one xdist worker, so the
-notebooks run once): the student copy runs exactly that code. One student copy is run itself, to show the copy works where it lies.
+notebooks run once): the student copy runs exactly that code. One student copy is run itself, to show the
+copy works where it lies.
 """
 
 import json

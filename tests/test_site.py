@@ -136,8 +136,8 @@ PAGE_CHECK_JS = r"""async () => {
 def test_each_notebook_runs_to_the_end_with_no_error_output_and_its_exercises_left_open(executed, source):
     dist, failures = executed
     assert failures[source] is None, failures[source]
-    nb = json.loads(website.executed_path(dist, source).read_text())
-    assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    nb = nbformat.read(website.executed_path(dist, source), as_version=4)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     # every exercise is left for the student: its checker, run on the series as shipped, says "not yet"
     said = not_yet_said(source, nb)
     assert said >= exercises(source) >= 1, f"{source.name}: {exercises(source)} exercises, {said} checkers said not yet"
