@@ -120,22 +120,27 @@ const KERNEL_PLAYGROUND = {
   },
 
   // Beside the menus: a file of the learner's own, sent to the kernel (which decodes it as the Python view does).
+  // The browser's own file input says "Choose File" in the browser's language: it stays hidden behind a button
+  // that speaks the learner's.
   extraControls(box, model, tr) {
     if (model.kernel === false) return;  // a page with no kernel: the photo only
-    const label = document.createElement("label");
+    const label = document.createElement("span");
     label.className = "cnn-control cnn-upload";
-    const button = document.createElement("input");
-    button.type = "file";
-    button.accept = "image/*";
-    button.title = tr("Upload");
-    button.addEventListener("change", async () => {
-      const file = button.files[0];
+    const input = document.createElement("input");
+    input.type = "file";
+    input.accept = "image/*";
+    input.hidden = true;
+    input.addEventListener("change", async () => {
+      const file = input.files[0];
       if (file) model.send({upload: file.name}, [await file.arrayBuffer()]);
-      button.value = "";
+      input.value = "";
     });
-    const words = document.createElement("span");
-    words.textContent = tr("Upload");
-    label.append(words, button);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = tr("Upload");
+    button.dataset.lmSuppressShortcuts = "true";
+    button.addEventListener("click", () => input.click());
+    label.append(button, input);
     box.appendChild(label);
   },
 };
