@@ -251,9 +251,10 @@ def control_options():
     """The options of check_control, letter -> why it is right or wrong, with the untrained share measured here."""
     share, layers = untrained_colour_share(), 100
     return {
-        "A": tr("Right: two of a colour's three directions (red, green, blue) are differences between colours, so "
-                "untrained kernels already put {share:.0%} of their squared weights there (measured on {layers} "
-                "untrained conv1 layers). 70% says something about training only beside that number.",
+        "A": tr("Right: of the three directions the red, green and blue weights at a pixel span, one is brightness "
+                "and two are differences between colours, so untrained kernels already put {share:.0%} of their "
+                "squared weights there (measured on {layers} untrained conv1 layers). 70% says something about "
+                "training only beside that number.",
                 share=share, layers=layers),
         "B": tr("More epochs measure more training, not what training did: there is still no untrained share to "
                 "compare with."),

@@ -520,11 +520,12 @@ ZH = {
         "正因为不报错，这个错误才不容易发现。",
     "The weights still change at every step, only in the direction of the summed gradients.":
         "权重每一步照样在变，只是沿着这些梯度之和的方向变。",
-    "Right: two of a colour's three directions (red, green, blue) are differences between colours, so untrained "
-    "kernels already put {share:.0%} of their squared weights there (measured on {layers} untrained conv1 layers). "
-    "70% says something about training only beside that number.":
-        "对。一种颜色有红、绿、蓝三个方向，其中两个是颜色之间的差异。所以未训练的卷积核本来就有 {share:.0%} 的平方权重"
-        "落在那里（在 {layers} 个未训练的 conv1 上测得）。只有和这个数相比，70% 才能说明训练做了什么。",
+    "Right: of the three directions the red, green and blue weights at a pixel span, one is brightness and two are "
+    "differences between colours, so untrained kernels already put {share:.0%} of their squared weights there "
+    "(measured on {layers} untrained conv1 layers). 70% says something about training only beside that number.":
+        "对。同一位置上红、绿、蓝三个权重构成一个三维空间，其中一个方向是亮度，另外两个是颜色之间的差异。"
+        "所以未训练的卷积核本来就有 {share:.0%} 的平方权重落在颜色差异上（在 {layers} 个未训练的 conv1 上测得）。"
+        "只有和这个数相比，70% 才能说明训练做了什么。",
     "More epochs measure more training, not what training did: there is still no untrained share to compare with.":
         "多训练几轮，测到的只是训练得更久，而不是训练做了什么。还是没有未训练时的比例可以对比。",
     "The test accuracy says how well the whole network classifies, not where conv1's weights lie.":
