@@ -185,13 +185,12 @@ def nbmake(classroom, dataset):
                           env=env, capture_output=True, text=True, timeout=900)
 
 
-@pytest.mark.parametrize("broken", [False, True], ids=["shared copy", "broken shared copy"])
-def test_notebook_04_runs_from_a_read_only_folder(classroom, can_make_read_only, broken):
+def test_notebook_04_runs_from_a_read_only_folder(classroom, can_make_read_only):
+    # One run, on the shared copy: the only run of 04's CIFAR-10 branch. A broken copy is the load above (its
+    # message, the fallback); the rest of 04 on the offline set runs in the site build.
     share(classroom, per_batch=800, test=1000)  # 4,000 training images of shapes: well above 35% in 5 epochs
-    if broken:
-        damage(classroom["shared"])
     course, shared = snapshot(classroom["course"]), snapshot(classroom["shared"])
-    done = nbmake(classroom, "auto" if broken else "cifar10")
+    done = nbmake(classroom, "cifar10")
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-5000:] + done.stderr[-2000:]
     assert snapshot(classroom["course"]) == course and snapshot(classroom["shared"]) == shared, "nothing written"
     assert (classroom["cache"] / "lenet.pt").stat().st_size > 200_000, "the checkpoint went to the user's cache"
