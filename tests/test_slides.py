@@ -104,6 +104,7 @@ def test_the_guide_must_agree_with_the_notebook():
     (md("### S", "core"), "not a '## ' section heading"),
     (code("x") | {"metadata": {"tags": ["notes"]}}, "notes are markdown"),
     (md("## S", "core", "minutes=ten"), "minutes=N"),
+    (md("Ask the class first.", "notes"), "label for the teacher"),
 ])
 def test_bad_tags_are_named(cell, problem):
     [found] = classroom.tag_problems([cell])

@@ -10,7 +10,8 @@ cannot drift from the text:
   generated navigation and Colab setup cells, except the last cell (the bottom navigation), which
   ends the last slide: jupyterlab-slideshow starts at the active cell, Run All leaves it on the last
   one, and from a skipped last cell the deck shows a blank page;
-- speaker notes: markdown cells tagged "notes" (the teacher's talking points);
+- speaker notes: markdown cells tagged "notes" (the teacher's talking points), opening with a label
+  (NOTES_LABELS) so that a student reading alone knows they are addressed to the teacher;
 - a section is a `## ` heading; tag its cell "core" or "optional", and "minutes=N" for its time in
   class. `sections` reads them; `guide_disagreements` compares them with the teacher's guide.
 """
@@ -18,6 +19,7 @@ cannot drift from the text:
 import re
 
 NOTES, CORE, OPTIONAL = "notes", "core", "optional"
+NOTES_LABELS = ("**For the teacher**\n\n", "**教师提示**\n\n")  # English, Chinese
 DEEP_DIVE = re.compile(r"deep dive|深入", re.I)
 SOLUTION = re.compile(r"\s*<details>.*?</details>\s*", re.S)
 MINUTES = re.compile(r"minutes=(\d+)")
@@ -98,6 +100,8 @@ def tag_problems(cells):
             problems.append(f"cell {i} is tagged core/optional but is not a '## ' section heading")
         if NOTES in marks and cell["cell_type"] != "markdown":
             problems.append(f"cell {i} is tagged notes but is a {cell['cell_type']} cell (notes are markdown)")
+        elif NOTES in marks and not text(cell).startswith(NOTES_LABELS):
+            problems.append(f"cell {i} is tagged notes but does not open with a label for the teacher: {NOTES_LABELS}")
         bad = [t for t in marks if t.startswith("minutes") and not MINUTES.fullmatch(t)]
         if bad:
             problems.append(f"cell {i} has {bad}: write minutes=N, N a whole number")
