@@ -229,7 +229,7 @@ ZH = {
     "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}":
         "<b>参数</b>：{c_out}·({c_in}·{k}·{k} + 1) = {params:,} · 每张图像的<b>乘加次数</b>："
         "{size}·{size}·{c_out}·{c_in}·{k}·{k} = {macs:,}",
-    "<b>input rows/cols never read</b>: {unread}": "<b>没有读到的输入行/列</b>：{unread}",
+    "<b>input rows/cols never read</b>: {unread}": "<b>没有窗口看到的输入行/列</b>：{unread}",
     "none": "无",
     "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding · pink: "
     "read by no output pixel":
@@ -244,7 +244,7 @@ ZH = {
     "padding should be at most half the window ({span} pixels wide): at most {most}, got {padding!r} (PyTorch "
     "refuses it too: a window could hold nothing but padding)":
         "填充最多只能是窗口（{span} 个像素宽）的一半：最多 {most}，实际是 {padding!r}"
-        "（PyTorch 也会拒绝：否则一个窗口里可能只有填充）",
+        "（PyTorch 也会报错：否则一个窗口里可能只有填充）",
     "the window ({span} pixels wide) is larger than the padded input ({padded}): input {shape}, kernel_size "
     "{kernel_size!r}, padding {padding!r}":
         "窗口（{span} 个像素宽）比填充后的输入（{padded}）还大：输入 {shape}，kernel_size {kernel_size!r}，"
