@@ -233,7 +233,7 @@ ZH = {
     "none": "无",
     "orange: the taps behind the chosen output pixel · blue box: their span d·(k−1)+1 · grey: zero padding · pink: "
     "read by no output pixel":
-        "橙色：所选输出像素读取的输入位置 · 蓝框：它们的跨度 d·(k−1)+1 · 灰色：零填充 · 粉色：没有任何输出像素读取",
+        "橙色：所选输出像素看到的输入位置 · 蓝框：它们的跨度 d·(k−1)+1 · 灰色：零填充 · 粉色：没有任何输出像素看到",
     "input {c_in}x{n}x{n}, padded to {padded}x{padded}": "输入 {c_in}×{n}×{n}，填充后 {padded}×{padded}",
     "output {c_out}x{size}x{size}, pixel ({row}, {col})": "输出 {c_out}×{size}×{size}，像素 ({row}, {col})",
     # pool.py
@@ -653,7 +653,7 @@ ZH = {
     "sum of the 9 products = {value:.4g}": "9 个乘积之和 = {value:.4g}",
     "Output ({i}, {j}) reads the {k}x{k} window at rows {top}..{bottom}, columns {left}..{right} (outside the map: "
     "padding).":
-        "输出 ({i}, {j}) 读取第 {top}..{bottom} 行、第 {left}..{right} 列的 {k}×{k} 窗口（特征图之外是填充）。",
+        "输出 ({i}, {j}) 看到第 {top}..{bottom} 行、第 {left}..{right} 列的 {k}×{k} 窗口（特征图之外是填充）。",
     "The winner, in bold at ({row}, {col}), is the output: {value:.4g}.":
         "胜出者（粗体，位于 ({row}, {col})）就是输出：{value:.4g}。",
     "The output is the mean of the {count} values, padding counted as 0: {value:.4g}.":
