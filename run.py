@@ -121,13 +121,14 @@ def build(steps):
     run(tool("python"), "tools/build.py", *steps)
 
 
-def workers(dist="load"):
-    """pytest-xdist's options: a worker per core, up to 4, handed tests as `dist` says. Each worker, and each
+def workers():
+    """pytest-xdist's options: a worker per core, up to 4, handed a test file at a time (so a lesson's module
+    fixture, its core path run, is built once, not on each worker). Each worker, and each
     notebook's kernel, runs torch on one thread (OMP_NUM_THREADS=1): two torch processes of two threads each on two
     cores spin against each other and run many times slower, one thread each runs 1.4x faster than one process on
     both cores."""
     count = min(os.cpu_count() or 1, 4)
-    return ["-n", str(count), "--dist", dist] if count > 1 else []
+    return ["-n", str(count), "--dist", "loadfile"] if count > 1 else []
 
 
 def test(args):
@@ -139,8 +140,8 @@ def test(args):
         return
     install_ipywidgets7()
     run(tool("python"), "tools/colab_env.py")  # .venv-colab, where the standalone notebooks run as on Colab
-    # no --nbmake: the site build runs each notebook, once: its tests are one file, and a file stays on one worker
-    run(tool("python"), "-m", "pytest", "-m", "", *workers("loadfile"), *args[1:],
+    # no --nbmake: the site build runs each notebook, once (its tests are one file, kept on one worker)
+    run(tool("python"), "-m", "pytest", "-m", "", *workers(), *args[1:],
         env=dict(os.environ, OMP_NUM_THREADS="1"))
     print("\nThe tests that build widgets again, with ipywidgets 7.7.1 as on Colab:", flush=True)
     env = dict(os.environ, PYTHONPATH=str(IPYWIDGETS7), EXPECT_IPYWIDGETS=IPYWIDGETS7_PACKAGES[0].split("==")[1])

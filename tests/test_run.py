@@ -73,12 +73,12 @@ def test_test_runs_pytest_once_with_each_notebook_and_the_extra_arguments(starte
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     run.main(["test", "-k", "pooling"])
     [command] = started
-    assert command[1:] == ["-m", "pytest", "--nbmake", "-n", "2", "--dist", "load", "-k", "pooling",
+    assert command[1:] == ["-m", "pytest", "--nbmake", "-n", "2", "--dist", "loadfile", "-k", "pooling",
                            "OMP_NUM_THREADS=1"], command
 
 
-@pytest.mark.parametrize("cores, workers", [(1, []), (2, ["-n", "2", "--dist", "load"]),
-                                            (64, ["-n", "4", "--dist", "load"])])
+@pytest.mark.parametrize("cores, workers", [(1, []), (2, ["-n", "2", "--dist", "loadfile"]),
+                                            (64, ["-n", "4", "--dist", "loadfile"])])
 def test_test_runs_a_worker_per_core_up_to_four(monkeypatch, cores, workers):
     monkeypatch.setattr(run.os, "cpu_count", lambda: cores)
     assert run.workers() == workers
@@ -94,7 +94,7 @@ def test_test_all_runs_every_test_then_the_widget_tests_with_ipywidgets_7(starte
     # a test file stays on one worker: the site's tests share one run of each notebook
     assert everything[1:] == ["-m", "pytest", "-m", "", "-n", "2", "--dist", "loadfile", "-x", "OMP_NUM_THREADS=1"]
     assert widgets[1:5] == ["-m", "pytest", "-m", "widgets and not browser and not kernels"], widgets
-    assert widgets[-6:-3] == ["--dist", "load", "-x"], widgets
+    assert widgets[-6:-3] == ["--dist", "loadfile", "-x"], widgets
     assert set(widgets[-3:]) == {f"PYTHONPATH={run.IPYWIDGETS7}", "EXPECT_IPYWIDGETS=7.7.1", "OMP_NUM_THREADS=1"}
 
 
