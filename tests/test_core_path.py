@@ -47,6 +47,10 @@ def test_chinese_counts_two_characters_a_word():
     assert core_path.words("卷积层 is a layer") == 1.5 + 3
 
 
+def test_a_size_is_one_word_with_either_sign():
+    assert core_path.words("a 2×2 window on 3×32×32 images") == core_path.words("a 2x2 window on 3x32x32 images") == 6
+
+
 def test_a_path_past_its_budget_is_reported():
     path = Path("01_x.ipynb")
     long = [markdown("## A", "core"), markdown("word " * 1400), code("\n".join(f"x{i} = {i}" for i in range(131)))]

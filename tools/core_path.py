@@ -12,9 +12,9 @@ generated navigation and Colab cells.
 Minutes come from one reading model, the same for every section (so TEACHING.md's minutes come from here):
 prose at READING words a minute, a code line read and run in CODE_LINE minutes, and a fixed time to play
 with each widget, answer each predict-then-check question and do each exercise. A "word" is a Latin word
-or number, or HAN_PER_WORD Chinese characters (a Chinese translation runs about 2.2 characters per
-English word). A predict-then-check question is a markdown cell tagged "predict"; an exercise is a code
-cell that calls a `check_...` function.
+or number (a size such as 2×2 or 3×32×32 is one word), or HAN_PER_WORD Chinese characters (a Chinese
+translation runs about 2.2 characters per English word). A predict-then-check question is a markdown cell
+tagged "predict"; an exercise is a code cell that calls a `check_...` function.
 """
 
 import json
@@ -40,7 +40,7 @@ WIDGET_CLASSES = sorted({m for path in (ROOT / "utils").glob("*.py")
 def words(markdown):
     """Reading length of markdown in words: Latin words and numbers, plus Chinese characters / HAN_PER_WORD."""
     text = re.sub(r"<[^>]+>", " ", markdown)
-    latin = len(re.findall(r"[A-Za-z0-9]+(?:['’.][A-Za-z0-9]+)*", text))
+    latin = len(re.findall(r"[A-Za-z0-9]+(?:['’.×][A-Za-z0-9]+)*", text))
     return latin + len(re.findall(r"[\u3400-\u9fff]", text)) / HAN_PER_WORD
 
 
