@@ -152,6 +152,14 @@ def test_the_edge_of_either_sign_needs_the_relu(photo_maps):
     fails("bfed6a15", ns)
 
 
+def test_the_linear_model_stays_flat_only_because_the_labels_are_symmetric(photo_maps):
+    ns = run("dca50592", "bfed6a15", namespace=dict(photo_maps))  # the claim holds: flat, under half right
+    ns["train_y"] = (ns["train_r"] > 0.5).float()  # strong positive edges only: a slope now pays off
+    fails("bfed6a15", ns)  # the hidden layer's assert fails first here, so check the flat one's condition too
+    linear_model, test_r = ns["linear_model"], ns["test_r"]  # trained on the control before the asserts ran
+    assert not (linear_model(test_r).abs().max() < 0.1 and ns["linear"] < 0.5), ns["linear"]
+
+
 def test_output_size_equals_pytorch_or_refuses_where_pytorch_does_on_a_grid():
     output_size = definitions(NOTEBOOK)["output_size"]
     checked = refused = 0
