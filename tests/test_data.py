@@ -201,7 +201,7 @@ def test_auto_uses_cached_cifar10_and_says_so(tmp_path, trust_batches, capsys):
 def test_offline_is_announced_even_when_chosen(tmp_path, capsys):
     data = D.load_data("offline", root=tmp_path)
     out = capsys.readouterr().out
-    assert data.name == D.OFFLINE_NAME and "You chose the offline default" in out and CIFAR10.url in out
+    assert data.name == D.OFFLINE_NAME and "You chose the offline dataset" in out and CIFAR10.url in out
     assert not tmp_path.exists() or not any(tmp_path.iterdir())  # nothing downloaded, nothing written
 
 

@@ -36,7 +36,7 @@ def test_net_refuses_a_wrong_shape_in_chinese(chinese):
 def test_the_dataset_message_is_chinese_with_chinese_class_names(chinese, capsys, tmp_path):
     loaded = data.load_data("offline", root=tmp_path)
     out = capsys.readouterr().out
-    assert out.startswith("你选择了离线默认数据集（DATASET = 'offline'）。\n数据集：离线图形（12,000 张训练图像，")
+    assert out.startswith("你选择了离线数据集（DATASET = 'offline'）。\n数据集：离线数据集（12,000 张训练图像，")
     assert "无需下载：圆盘、圆环、正方形、" in out and "要使用 CIFAR-10，请连上互联网" in out
     assert loaded.name == data.OFFLINE_NAME  # the notebook's STRICT test still sees the English identity
     with pytest.raises(ValueError, match="^dataset 应为 .* 之一，实际是 'mnist'$"):

@@ -300,7 +300,7 @@ def load_data(dataset="auto", root=None, seed=0):
                                           how=how_to_get_cifar10(root))) from None
             why = tr("⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset.", error=error)
     else:
-        why = tr("You chose the offline default dataset (DATASET = 'offline').")
+        why = tr("You chose the offline dataset (DATASET = 'offline').")
     data = offline_data(seed)
     classes = tr(", ").join(class_name(name) for name in data.classes)  # a list: "、" between Chinese words
     print(tr("{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n"

@@ -560,7 +560,7 @@ ZH = {
     "diagonal": "斜条纹",
     "checker": "棋盘格",
     # data.py
-    "offline shapes": "离线图形",
+    "offline shapes": "离线数据集",
     "{name} ({train:,} training and {test:,} test images of shape {shape}, {classes} classes)":
         "{name}（{train:,} 张训练图像，{test:,} 张测试图像，形状为 {shape}，共 {classes} 个类别）",
     "expected a uint8 tensor of images (as stored in Data), got {got}":
@@ -588,8 +588,8 @@ ZH = {
     "Dataset: CIFAR-10 from {root}: {data}": "数据集：来自 {root} 的 CIFAR-10：{data}",
     "CIFAR-10 is not available: {error}. {how}": "无法使用 CIFAR-10：{error}。{how}",
     "⚠️ CIFAR-10 is not available: {error}.\nFalling back to the offline default dataset.":
-        "⚠️ 无法使用 CIFAR-10：{error}。\n改用离线默认数据集。",
-    "You chose the offline default dataset (DATASET = 'offline').": "你选择了离线默认数据集（DATASET = 'offline'）。",
+        "⚠️ 无法使用 CIFAR-10：{error}。\n改用离线数据集。",
+    "You chose the offline dataset (DATASET = 'offline').": "你选择了离线数据集（DATASET = 'offline'）。",
     ", ": "、",  # between the items of a list: class names, a function's arguments
     "{why}\nDataset: {data}\n  generated on this computer from seed {seed}, no download needed: {classes}.\n  {how}":
         "{why}\n数据集：{data}\n  由种子 {seed} 在这台计算机上生成，无需下载：{classes}。\n  {how}",
