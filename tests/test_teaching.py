@@ -31,7 +31,7 @@ EDITIONS = {
 GUIDES = {language: (ROOT / e["guide"]).read_text() for language, e in EDITIONS.items()}
 PAIRS = [pytest.param(language, path, id=f"{language}-{path.name}")
          for language, e in EDITIONS.items() for path in sync_notebooks.notebook_paths(e["folder"])]
-KINDS = {"core": "core", "optional": "optional", "核心": "core", "选讲": "optional"}  # a guide's word: the tag
+KINDS = {"core": "core", "optional": "optional", "核心": "core", "选读": "optional"}  # a guide's word: the tag
 WIDGETS = {cls.__name__ for cls in LiveView.__subclasses__()}
 GLOSSARY = editions.glossary()
 
@@ -60,9 +60,9 @@ def part(number, guide):
 
 
 def lesson_plan(text):
-    """The rows of a part's table: [(section title, "core"/"optional", minutes)]; 核心/选讲 are core/optional."""
+    """The rows of a part's table: [(section title, "core"/"optional", minutes)]; 核心/选读 are core/optional."""
     return [(title.strip(), KINDS[kind], int(minutes))
-            for title, kind, minutes in re.findall(r"^\| (.+?) \| (core|optional|核心|选讲) \| (\d+) \|$", text, re.M)]
+            for title, kind, minutes in re.findall(r"^\| (.+?) \| (core|optional|核心|选读) \| (\d+) \|$", text, re.M)]
 
 
 def widget_cells(notebook_cells):
@@ -87,7 +87,7 @@ def normalized(text):
 def test_lesson_plan_rows_are_read():
     text = "## 01 · T\n\n| section | path | minutes |\n|---|---|---|\n| A · 甲 | core | 8 |\n| B | optional | 0 |\n"
     assert lesson_plan(part("01", text)) == [("A · 甲", "core", 8), ("B", "optional", 0)]
-    assert lesson_plan("| 甲 · A | 核心 | 8 |\n| 乙 · B | 选讲 | 0 |\n| 丙 | 必讲 | 3 |\n") == [
+    assert lesson_plan("| 甲 · A | 核心 | 8 |\n| 乙 · B | 选读 | 0 |\n| 丙 | 必讲 | 3 |\n") == [
         ("甲 · A", "core", 8), ("乙 · B", "optional", 0)]
 
 
