@@ -27,6 +27,7 @@ from utils import conv, i18n
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = [ROOT / "notebooks" / "zh" / name for name in ("01_convolution.ipynb", "04_lenet_end_to_end.ipynb")]
 # zh/01 runs in test_chinese_is_drawn_into_the_pictures; its widgets redraw as the English 01's do (same code).
+# zh/04 is the only run of 04 in JupyterLab (test_browser takes the English 01-03).
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.browser
